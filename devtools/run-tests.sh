@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Every test suite, from a fresh Debian 12 machine (as root): installs the
+# dependencies, builds with -Werror (with DPDK, and lib/ alone without it),
+# builds or reuses the cached guest kernel, and runs the suites
+#   fast  unit tests, no root, no device
+#   abi   uAPI layouts against Debian's newest linux-libc-dev 7.x
+#   vm    everything that talks to the kernel, inside QEMU (emulated VT-d)
+#
+# Usage: devtools/run-tests.sh [SUITE...]     (default: fast abi vm)
+# Environment: BUILD_DIR (default build), DPDK_IOMMUFD_CACHE (default
+# /var/cache/dpdk-iommufd: guest kernel, initramfs, downloaded packages).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$top/build}
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(fast abi vm)
+start=$(date +%s)
+
+step() { echo; echo "=== $* ($(( $(date +%s) - start )) s)"; }
+
+step "dependencies"
+"$top/buildtools/install-deps.sh"
+
+step "build without DPDK (lib/ and its tests)"
+if [ ! -f "$build-nodpdk/build.ninja" ]; then
+	meson setup "$build-nodpdk" "$top" -Ddpdk=disabled -Dwerror=true >/dev/null
+fi
+ninja -C "$build-nodpdk" >/dev/null
+
+step "build"
+if [ ! -f "$build/build.ninja" ]; then
+	meson setup "$build" "$top" -Ddpdk=enabled -Dwerror=true
+fi
+ninja -C "$build"
+
+if printf '%s\n' "${suites[@]}" | grep -qx vm; then
+	step "guest kernel (cached: a cold build takes about 5 minutes)"
+	"$top/buildtools/vm/build-guest-kernel.sh" >/dev/null
+fi
+
+rc=0
+for s in "${suites[@]}"; do
+	step "suite $s"
+	meson test -C "$build" --suite "$s" --print-errorlogs --num-processes 2 || rc=1
+done
+
+step "summary"
+/usr/bin/python3 "$top/devtools/test-summary.py" "$build/meson-logs/testlog.json" || rc=1
+echo "run-tests: $( [ $rc = 0 ] && echo passed || echo FAILED ) in $(( $(date +%s) - start )) s"
+exit $rc

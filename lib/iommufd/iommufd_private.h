@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#ifndef _IOMMUFD_PRIVATE_H_
+#define _IOMMUFD_PRIVATE_H_
+
+/* Internal definitions of lib/iommufd; never installed. */
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "iommufd_uapi.h"
+#include "rte_iommufd.h"
+
+struct rte_iommufd {
+	int fd;
+	bool owned;
+	uint64_t features;
+	/* HWPTs allocated through this context, to explain attach errors. */
+	pthread_mutex_t lock;
+	struct rte_iommufd_hwpt *hwpts;
+};
+
+struct rte_iommufd_ioas {
+	struct rte_iommufd *ctx;
+	uint32_t id;
+};
+
+struct rte_iommufd_hwpt {
+	struct rte_iommufd *ctx;
+	uint32_t id;
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t pt_id;
+	struct rte_iommufd_hwpt *next;
+};
+
+struct rte_iommufd_fault {
+	struct rte_iommufd *ctx;
+	uint32_t id;
+	int fd;
+};
+
+struct rte_iommufd_device {
+	struct rte_iommufd *ctx;
+	char name[64];
+	int fd;               /* VFIO cdev fd, -1 for other backends */
+	uint32_t dev_id;
+	uint32_t rid_hwpt;    /* HWPT attached to the RID, 0 if none */
+	const struct rte_iommufd_device_ops *ops;
+	void *priv;
+	bool hw_info_valid;
+	struct rte_iommufd_hw_info hw_info;
+};
+
+/* The one ioctl helper: retries EINTR, returns the result or -errno. */
+int ifd_ioctl(int fd, unsigned long request, void *arg);
+
+/* Log at @level (no newline in @fmt). */
+void ifd_log(enum rte_iommufd_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Record a failure: the message is "<what>: <ERRNO> (<why>)", where <why> is
+ * @hint if given, else strerror(). Logged at ERR, kept as the thread's last
+ * error. Returns @err (a negative errno) so callers can "return ifd_fail()".
+ */
+int ifd_fail(int err, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Like ifd_fail() but logged at DEBUG: for expected, handled failures. */
+int ifd_fail_quiet(int err, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Context registry of HWPTs (for messages). */
+void ifd_hwpt_register(struct rte_iommufd *ctx, struct rte_iommufd_hwpt *hwpt);
+void ifd_hwpt_unregister(struct rte_iommufd *ctx, struct rte_iommufd_hwpt *hwpt);
+/* Flags of a HWPT allocated through @ctx; false if @id is not one. */
+bool ifd_hwpt_lookup(struct rte_iommufd *ctx, uint32_t id, uint32_t *flags);
+
+/* Features probed from an open iommufd (exposed for tests). */
+uint64_t ifd_probe_features(int fd);
+
+/* Interpret a kernel GET_HW_INFO answer (pure; exposed for tests). */
+void ifd_hw_info_decode(const struct ifd_iommu_hw_info *cmd, uint64_t features,
+		const void *data, struct rte_iommufd_hw_info *info);
+
+/* The VFIO cdev backend. */
+extern const struct rte_iommufd_device_ops ifd_vfio_cdev_ops;
+
+#endif /* _IOMMUFD_PRIVATE_H_ */
