@@ -229,13 +229,13 @@ pci_addresses(void)
 	return TEST_SUCCESS;
 }
 
+/* mkdir -p <fake_root>/<rel> */
 static int
-mkpath(const char *fmt, const char *arg)
+mkpath(const char *rel)
 {
-	char path[PATH_MAX], cmd[PATH_MAX + 16];
+	char cmd[PATH_MAX + 16];
 
-	snprintf(path, sizeof(path), fmt, fake_root, arg);
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", fake_root, rel);
 	return system(cmd);
 }
 
@@ -248,12 +248,12 @@ fake_sysfs_setup(void)
 	if (mkdtemp(fake_root) == NULL)
 		return TEST_FAILED;
 	/* 02.0: vfio-pci with cdev; 03.0: e1000e; 04.0: vfio-pci, no cdev; 05.0: unbound */
-	if (mkpath("%s/bus/pci/devices/0000:00:02.0/vfio-dev/%s", "vfio3") ||
-	    mkpath("%s/bus/pci/devices/0000:00:03.0%s", "") ||
-	    mkpath("%s/bus/pci/devices/0000:00:04.0%s", "") ||
-	    mkpath("%s/bus/pci/devices/0000:00:05.0%s", "") ||
-	    mkpath("%s/bus/pci/drivers/vfio-pci%s", "") ||
-	    mkpath("%s/bus/pci/drivers/e1000e%s", ""))
+	if (mkpath("bus/pci/devices/0000:00:02.0/vfio-dev/vfio3") ||
+	    mkpath("bus/pci/devices/0000:00:03.0") ||
+	    mkpath("bus/pci/devices/0000:00:04.0") ||
+	    mkpath("bus/pci/devices/0000:00:05.0") ||
+	    mkpath("bus/pci/drivers/vfio-pci") ||
+	    mkpath("bus/pci/drivers/e1000e"))
 		return TEST_FAILED;
 	snprintf(target, sizeof(target), "%s/bus/pci/drivers/vfio-pci", fake_root);
 	snprintf(link, sizeof(link), "%s/bus/pci/devices/0000:00:02.0/driver", fake_root);

@@ -354,6 +354,8 @@ rte_iommufd_device_attach(struct rte_iommufd_device *dev, uint32_t pt_id,
 				"incompatible page table (an IOAS gets an automatic page table without PASID support: use a HWPT allocated with ALLOC_PASID when PASIDs are attached)";
 		else if (ret == -ENOENT)
 			hint = "no IOAS or HWPT with this id";
+		else if (ret == -EADDRINUSE)
+			hint = "a reserved region of the device (e.g. the MSI window) overlaps IOVAs pinned with allow_iovas or already mapped";
 		return ifd_fail(ret, hint, "%s %s (dev %u) -> pt %u",
 				dev->rid_hwpt ? "replace" : "attach", dev->name, dev->dev_id, pt_id);
 	}

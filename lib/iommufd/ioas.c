@@ -346,7 +346,7 @@ rte_iommufd_ioas_copy(struct rte_iommufd_ioas *dst, struct rte_iommufd_ioas *src
 	ret = ifd_ioctl(dst->ctx->fd, IFD_IOMMU_IOAS_COPY, &cmd);
 	if (ret < 0)
 		return ifd_fail(ret, ret == -ENOENT ?
-				"the source range is not exactly one earlier mapping" :
+				"no mapping covers the source range" :
 				map_hint(ret, flags),
 				"IOMMU_IOAS_COPY ioas %u iova 0x%llx len 0x%llx -> ioas %u",
 				src->id, (unsigned long long)src_iova,

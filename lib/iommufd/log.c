@@ -108,6 +108,7 @@ rte_iommufd_errno_name(int err)
 		{ ENOSYS, "ENOSYS" }, { EOVERFLOW, "EOVERFLOW" }, { EBADFD, "EBADFD" },
 		{ EMSGSIZE, "EMSGSIZE" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 		{ ETIMEDOUT, "ETIMEDOUT" }, { ENOTCONN, "ENOTCONN" },
+		{ EADDRINUSE, "EADDRINUSE" },
 	};
 	size_t i;
 

@@ -403,8 +403,8 @@ int rte_iommufd_ioas_map_file(struct rte_iommufd_ioas *ioas, int fd,
 		uint64_t start, uint64_t len, uint64_t *iova, uint32_t flags);
 
 /**
- * Copy a mapping from one IOAS to another without pinning the pages again.
- * The source range must be exactly an earlier mapping.
+ * Copy mapped pages from one IOAS to another without pinning them again.
+ * The source range must be mapped (Linux 7.3 also copies part of a mapping).
  *
  * @param dst
  *   The destination IOAS.
@@ -419,7 +419,7 @@ int rte_iommufd_ioas_map_file(struct rte_iommufd_ioas *ioas, int fd,
  * @param flags
  *   enum rte_iommufd_map_flags.
  * @return
- *   0, or -EINVAL, -ENOENT (no such source mapping), -EEXIST.
+ *   0, or -EINVAL, -ENOENT (nothing mapped at the source range), -EEXIST.
  */
 int rte_iommufd_ioas_copy(struct rte_iommufd_ioas *dst,
 		struct rte_iommufd_ioas *src, uint64_t src_iova, uint64_t len,
@@ -921,7 +921,9 @@ int rte_iommufd_device_hw_info(struct rte_iommufd_device *dev,
  *   If not NULL, set to the HWPT actually attached.
  * @return
  *   0, or -EINVAL (incompatible page table, or PASIDs are attached and the
- *   page table is not PASID-capable), -ENOENT (no such page table), -EBUSY.
+ *   page table is not PASID-capable), -ENOENT (no such page table), -EBUSY,
+ *   -EADDRINUSE (a reserved region of the device overlaps a range pinned
+ *   with rte_iommufd_ioas_allow_iovas()).
  */
 int rte_iommufd_device_attach(struct rte_iommufd_device *dev, uint32_t pt_id,
 		uint32_t *out_hwpt_id);
