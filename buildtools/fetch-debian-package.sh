@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Download a package of Debian's archive (trixie-backports or sid) through the
+# mirror the machine's apt sources already name, without touching the system's
+# apt state: a private sources list, private package lists and a private
+# download directory, all under CACHE_DIR. Nothing is installed.
+#
+# The package is the newest (by version sort of the names) package whose name
+# matches REGEX, in its newest version matching VERSION_REGEX (default: any).
+#
+# Usage: fetch-debian-package.sh CACHE_DIR REGEX [VERSION_REGEX]
+#   CACHE_DIR      cache directory, created if needed (apt/, debs/)
+#   REGEX          extended regular expression over package names, e.g.
+#                  '^linux-source-7\.[0-9]+$' or '^linux-libc-dev$'
+#   VERSION_REGEX  extended regular expression over versions, e.g. '^7\.'
+# Prints the path of the downloaded .deb on stdout:
+#   CACHE_DIR/debs/<package>_<version>_<arch>.deb
+# A .deb already in the cache is not downloaded again.
+set -euo pipefail
+
+me=$(basename "$0" .sh)
+cache=${1:?usage: fetch-debian-package.sh CACHE_DIR REGEX [VERSION_REGEX]}
+regex=${2:?usage: fetch-debian-package.sh CACHE_DIR REGEX [VERSION_REGEX]}
+vregex=${3:-.}
+die() { echo "$me: $*" >&2; exit 1; }
+
+mkdir -p "$cache/apt/lists/partial" "$cache/apt/archives/partial" "$cache/debs"
+
+# One fetch at a time per cache (apt's own lock would make a concurrent
+# update fail half way).
+exec 9>"$cache/.fetch.lock"
+flock 9
+
+# The mirror URI: the first Debian archive URI the system's sources name.
+uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+	/etc/apt/sources.list.d/*.sources 2>/dev/null |
+	grep -Eo '(https?|file)://[^ ]*/debian/?( |$)' | grep -v security | head -n1 | tr -d ' ' || true)
+[ -n "$uri" ] || die "no Debian mirror URI found in /etc/apt/sources.list{,.d}"
+
+src="$cache/apt/sources.list"
+: > "$src"
+for suite in trixie-backports sid; do
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main" >> "$src"
+done
+
+aptopts=(-o "Dir::Etc::SourceList=$src" -o "Dir::Etc::SourceParts=/dev/null"
+	-o "Dir::State::Lists=$cache/apt/lists" -o "Dir::Cache=$cache/apt"
+	-o "Dir::State::status=/var/lib/dpkg/status" -o "APT::Get::List-Cleanup=0")
+
+# A suite whose signature the system keyring cannot check (a newer release
+# key) is reported and ignored; the other suite still serves. Without
+# network the lists of the previous run still serve.
+apt-get "${aptopts[@]}" update >"$cache/apt/update.log" 2>&1 ||
+	echo "$me: apt update reported problems (see $cache/apt/update.log)" >&2
+
+pkg=$(apt-cache "${aptopts[@]}" pkgnames 2>/dev/null |
+	grep -E -- "$regex" | sort -V | tail -n1 || true)
+[ -n "$pkg" ] || die "no package matching '$regex' in trixie-backports or sid via $uri (see $cache/apt/update.log)"
+
+# Newest version of the package that matches VERSION_REGEX (dpkg ordering).
+ver=
+while read -r v; do
+	[ -n "$v" ] || continue
+	if [ -z "$ver" ] || dpkg --compare-versions "$v" gt "$ver"; then
+		ver=$v
+	fi
+done < <(apt-cache "${aptopts[@]}" madison "$pkg" 2>/dev/null |
+	awk -F'|' '{gsub(/ /, "", $2); print $2}' | grep -E -- "$vregex" || true)
+[ -n "$ver" ] || die "no version of $pkg matching '$vregex' in trixie-backports or sid"
+
+arch=$(apt-cache "${aptopts[@]}" show "$pkg=$ver" 2>/dev/null |
+	awk '/^Architecture:/ {print $2; exit}')
+[ -n "$arch" ] || die "no architecture known for $pkg $ver"
+
+deb="$cache/debs/${pkg}_${ver}_${arch}.deb"
+if [ ! -s "$deb" ]; then
+	tmp=$(mktemp -d "$cache/debs/.download.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	(cd "$tmp" && apt-get "${aptopts[@]}" download "$pkg=$ver" >&2) ||
+		die "download of $pkg $ver failed"
+	found=("$tmp/${pkg}_"*.deb)
+	[ -f "${found[0]}" ] || die "download of $pkg $ver produced no .deb"
+	mv "${found[0]}" "$deb"
+fi
+echo "$deb"

@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Build the test guest's kernel from Debian's newest linux-source-7.* package
+# with the config fragment kept beside this script, everything built in.
+# The result is cached outside the tree, keyed by the source package version
+# and the hash of the fragment and of this script:
+#
+#   $CACHE/kernel/<version>-<hash>/{bzImage,config,source-version,headers/}
+#
+# Usage: build-guest-kernel.sh [CACHE_DIR]    (default: /var/cache/dpdk-iommufd)
+# Prints the directory of the cached kernel on stdout.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${1:-${DPDK_IOMMUFD_CACHE:-/var/cache/dpdk-iommufd}}
+fragment="$here/guest-kernel.config"
+die() { echo "build-guest-kernel: $*" >&2; exit 1; }
+
+for tool in make gcc flex bison bc xz dpkg-deb rsync; do
+	command -v "$tool" >/dev/null || die "missing build tool '$tool' (run buildtools/install-deps.sh)"
+done
+[ -f /usr/include/libelf.h ] || die "missing libelf headers (package libelf-dev)"
+[ -f /usr/include/openssl/ssl.h ] || die "missing OpenSSL headers (package libssl-dev)"
+
+deb=$("$here/fetch-kernel-source.sh" "$cache/source") || die "could not fetch the kernel source"
+ver=$(dpkg-deb -f "$deb" Version)
+pkg=$(dpkg-deb -f "$deb" Package)
+key=$(cat "$fragment" "$0" | sha256sum | cut -c1-16)
+out="$cache/kernel/${ver}-${key}"
+
+if [ -s "$out/bzImage" ]; then
+	echo "build-guest-kernel: cached $pkg $ver ($out)" >&2
+	echo "$out"
+	exit 0
+fi
+
+work="$cache/build/${ver}"
+tree="$work/tree"
+if [ ! -f "$tree/Makefile" ]; then
+	rm -rf "$work"
+	mkdir -p "$work/deb" "$tree"
+	echo "build-guest-kernel: unpacking $pkg $ver" >&2
+	dpkg-deb -x "$deb" "$work/deb" || die "cannot unpack $deb"
+	tarball=$(ls "$work"/deb/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n1)
+	[ -n "$tarball" ] || die "$deb holds no /usr/src/linux-source-*.tar.xz"
+	tar -xJf "$tarball" -C "$tree" --strip-components=1 || die "cannot extract $tarball"
+	rm -rf "$work/deb"
+fi
+
+objdir="$work/obj-$key"
+# Same key, same configuration: an interrupted build resumes incrementally.
+mkdir -p "$objdir"
+echo "build-guest-kernel: configuring (tinyconfig + $(basename "$fragment"))" >&2
+make -C "$tree" O="$objdir" -s tinyconfig >"$objdir/config.log" 2>&1 ||
+	die "make tinyconfig failed (see $objdir/config.log)"
+KCONFIG_CONFIG="$objdir/.config" "$tree/scripts/kconfig/merge_config.sh" -m -O "$objdir" \
+	"$objdir/.config" "$fragment" >>"$objdir/config.log" 2>&1 ||
+	die "merging the fragment failed (see $objdir/config.log)"
+make -C "$tree" O="$objdir" -s olddefconfig >>"$objdir/config.log" 2>&1 ||
+	die "make olddefconfig failed (see $objdir/config.log)"
+
+# Every option of the fragment must have survived dependency resolution.
+missing=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=n) opt=${line%%=*}
+		if grep -q "^$opt=" "$objdir/.config"; then
+			echo "build-guest-kernel: $opt should be off but is $(grep "^$opt=" "$objdir/.config")" >&2
+			missing=1
+		fi ;;
+	CONFIG_*=*)
+		if ! grep -qx "$line" "$objdir/.config"; then
+			echo "build-guest-kernel: $line requested, got: $(grep "^${line%%=*}=" "$objdir/.config" || echo 'not set')" >&2
+			missing=1
+		fi ;;
+	esac
+done < <(grep -E '^CONFIG_' "$fragment")
+[ "$missing" = 0 ] || die "the kernel configuration lacks options of the fragment (unmet dependencies; see above)"
+
+echo "build-guest-kernel: building bzImage with $(nproc) jobs (a few minutes)" >&2
+if ! make -C "$tree" O="$objdir" -j"$(nproc)" bzImage >"$objdir/build.log" 2>&1; then
+	tail -n 30 "$objdir/build.log" >&2
+	die "kernel build failed (see $objdir/build.log)"
+fi
+make -C "$tree" O="$objdir" -s headers_install INSTALL_HDR_PATH="$objdir/headers" \
+	>>"$objdir/build.log" 2>&1 || die "headers_install failed (see $objdir/build.log)"
+
+tmp="$out.tmp.$$"
+rm -rf "$tmp"
+mkdir -p "$tmp"
+cp "$objdir/arch/x86/boot/bzImage" "$tmp/bzImage"
+cp "$objdir/.config" "$tmp/config"
+cp -r "$objdir/headers" "$tmp/headers"
+echo "$pkg $ver" > "$tmp/source-version"
+echo "$tree" > "$tmp/source-tree"
+rm -rf "$out"
+mv "$tmp" "$out"
+echo "build-guest-kernel: built $pkg $ver into $out" >&2
+echo "$out"
