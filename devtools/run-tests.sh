@@ -44,10 +44,15 @@ fi
 rc=0
 for s in "${suites[@]}"; do
 	step "suite $s"
-	meson test -C "$build" --suite "$s" --print-errorlogs --num-processes 2 || rc=1
+	meson test -C "$build" --suite "$s" --print-errorlogs --num-processes 2 \
+		--logbase "testlog-$s" || rc=1
 done
 
 step "summary"
-/usr/bin/python3 "$top/devtools/test-summary.py" "$build/meson-logs/testlog.json" || rc=1
+logs=()
+for s in "${suites[@]}"; do
+	logs+=("$build/meson-logs/testlog-$s.json")
+done
+/usr/bin/python3 "$top/devtools/test-summary.py" "${logs[@]}" || rc=1
 echo "run-tests: $( [ $rc = 0 ] && echo passed || echo FAILED ) in $(( $(date +%s) - start )) s"
 exit $rc

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Summarise meson's testlog.json: one line per test program, the TAP
+"""Summarise meson's testlog JSON files: one line per test program, the TAP
 subtest counts, and a closing 'N passed, N failed' line."""
 
 import json
@@ -8,12 +8,14 @@ import re
 import sys
 
 
-def main(path):
-    try:
-        lines = open(path, encoding='utf-8').read().splitlines()
-    except OSError as e:
-        print('test-summary: cannot read %s: %s' % (path, e))
-        return 1
+def main(paths):
+    lines = []
+    for path in paths:
+        try:
+            lines += open(path, encoding='utf-8').read().splitlines()
+        except OSError as e:
+            print('test-summary: cannot read %s: %s' % (path, e))
+            return 1
     passed = failed = skipped = 0
     programs = []
     for line in lines:
@@ -45,4 +47,4 @@ def main(path):
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1:]))
