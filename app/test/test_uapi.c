@@ -16,14 +16,6 @@
 #include "iommufd_uapi.h"
 #include "iommufd_test_uapi.h"
 
-/* A newer system may carry the kernel's header: then both must agree. */
-#if defined(__has_include)
-#if __has_include(<linux/iommufd.h>)
-#include <linux/iommufd.h>
-#define HAVE_SYSTEM_IOMMUFD_H 1
-#endif
-#endif
-
 #include "test.h"
 
 /* Every iommufd and VFIO cdev ioctl is _IO(';', nr): no size, no direction. */
@@ -140,28 +132,11 @@ test_layouts(void)
 	return TEST_SUCCESS;
 }
 
-static int
-test_system_iommufd_h(void)
-{
-#ifdef HAVE_SYSTEM_IOMMUFD_H
-	TEST_ASSERT_EQUAL(IFD_IOMMU_DESTROY, IOMMU_DESTROY, "");
-	TEST_ASSERT_EQUAL(IFD_IOMMU_IOAS_MAP, IOMMU_IOAS_MAP, "");
-	TEST_ASSERT_EQUAL(sizeof(struct ifd_iommu_ioas_map), sizeof(struct iommu_ioas_map), "");
-#ifdef IOMMU_GET_HW_INFO
-	TEST_ASSERT_EQUAL(IFD_IOMMU_GET_HW_INFO, IOMMU_GET_HW_INFO, "");
-#endif
-	return TEST_SUCCESS;
-#else
-	TEST_SKIP("the system has no <linux/iommufd.h>");
-#endif
-}
-
 static const struct test_case cases[] = {
 	TEST_CASE(test_iommufd_ioctl_numbers),
 	TEST_CASE(test_vfio_cdev_ioctl_numbers),
 	TEST_CASE(test_pasid_flags),
 	TEST_CASE(test_layouts),
-	TEST_CASE(test_system_iommufd_h),
 	TEST_CASES_END(),
 };
 
