@@ -101,8 +101,10 @@ ctx_new(int fd, bool owned, struct rte_iommufd **ctxp)
 	ctx->fd = fd;
 	ctx->owned = owned;
 	pthread_mutex_init(&ctx->lock, NULL);
+	pthread_mutex_init(&ctx->space_lock, NULL);
 	ctx->features = ifd_probe_features(fd);
 	if (!(ctx->features & RTE_IOMMUFD_FEAT_IOAS)) {
+		pthread_mutex_destroy(&ctx->space_lock);
 		pthread_mutex_destroy(&ctx->lock);
 		free(ctx);
 		return ifd_fail(-ENOTTY, "the file does not answer iommufd ioctls",
@@ -163,6 +165,7 @@ rte_iommufd_close(struct rte_iommufd *ctx)
 	pthread_mutex_unlock(&ctx->lock);
 	if (ctx->owned)
 		close(ctx->fd);
+	pthread_mutex_destroy(&ctx->space_lock);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
 }

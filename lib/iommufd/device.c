@@ -333,6 +333,23 @@ pt_is_pasid_hwpt(struct rte_iommufd *ctx, uint32_t pt_id, bool *known)
 }
 
 int
+ifd_device_attach_raw(struct rte_iommufd_device *dev, uint32_t pasid, uint32_t pt_id,
+		uint32_t *out_hwpt_id)
+{
+	uint32_t id = pt_id;
+	int ret;
+
+	ret = dev->ops->attach(dev, pasid, &id);
+	if (ret < 0)
+		return ret;
+	if (pasid == RTE_IOMMUFD_NO_PASID)
+		dev->rid_hwpt = id;
+	if (out_hwpt_id != NULL)
+		*out_hwpt_id = id;
+	return 0;
+}
+
+int
 rte_iommufd_device_attach(struct rte_iommufd_device *dev, uint32_t pt_id,
 		uint32_t *out_hwpt_id)
 {
@@ -382,8 +399,8 @@ rte_iommufd_device_detach(struct rte_iommufd_device *dev)
 }
 
 /* Refuse PASIDs the device cannot take, before asking the kernel. */
-static int
-check_pasid(struct rte_iommufd_device *dev, const char *op, uint32_t pasid, uint32_t pt_id)
+int
+ifd_check_pasid(struct rte_iommufd_device *dev, const char *op, uint32_t pasid, uint32_t pt_id)
 {
 	unsigned int w;
 
@@ -424,7 +441,7 @@ rte_iommufd_device_pasid_attach(struct rte_iommufd_device *dev, uint32_t pasid,
 
 	if (dev == NULL)
 		return ifd_fail(-EINVAL, "NULL device", "PASID attach");
-	ret = check_pasid(dev, "PASID attach", pasid, pt_id);
+	ret = ifd_check_pasid(dev, "PASID attach", pasid, pt_id);
 	if (ret < 0)
 		return ret;
 	ret = dev->ops->attach(dev, pasid, &id);
@@ -461,7 +478,7 @@ rte_iommufd_device_pasid_detach(struct rte_iommufd_device *dev, uint32_t pasid)
 
 	if (dev == NULL)
 		return ifd_fail(-EINVAL, "NULL device", "PASID detach");
-	ret = check_pasid(dev, "PASID detach", pasid, 0);
+	ret = ifd_check_pasid(dev, "PASID detach", pasid, 0);
 	if (ret < 0)
 		return ret;
 	ret = dev->ops->detach(dev, pasid);

@@ -22,6 +22,9 @@ struct rte_iommufd {
 	/* HWPTs allocated through this context, to explain attach errors. */
 	pthread_mutex_t lock;
 	struct rte_iommufd_hwpt *hwpts;
+	/* Address spaces of this context and their attachments. */
+	pthread_mutex_t space_lock;
+	struct rte_iommufd_space *spaces;
 };
 
 struct rte_iommufd_ioas {
@@ -80,6 +83,15 @@ void ifd_hwpt_register(struct rte_iommufd *ctx, struct rte_iommufd_hwpt *hwpt);
 void ifd_hwpt_unregister(struct rte_iommufd *ctx, struct rte_iommufd_hwpt *hwpt);
 /* Flags of a HWPT allocated through @ctx; false if @id is not one. */
 bool ifd_hwpt_lookup(struct rte_iommufd *ctx, uint32_t id, uint32_t *flags);
+
+/* Attach or detach through the device's backend, keeping the RID's HWPT
+ * up to date; no message (callers trying several HWPTs report once). */
+int ifd_device_attach_raw(struct rte_iommufd_device *dev, uint32_t pasid,
+		uint32_t pt_id, uint32_t *out_hwpt_id);
+
+/* Refuse a PASID the device cannot take, with a message naming @op. */
+int ifd_check_pasid(struct rte_iommufd_device *dev, const char *op, uint32_t pasid,
+		uint32_t pt_id);
 
 /* Features probed from an open iommufd (exposed for tests). */
 uint64_t ifd_probe_features(int fd);

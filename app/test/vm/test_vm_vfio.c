@@ -549,6 +549,69 @@ close_releases_everything(void)
 	return TEST_SUCCESS;
 }
 
+static int
+space_shares_hwpts(void)
+{
+	struct rte_iommufd_device *d2 = NULL;
+	struct rte_iommufd_space *sp = NULL;
+	uint32_t h1 = 0, h2 = 0;
+
+	TEST_ASSERT_SUCCESS(rte_iommufd_device_open(ctx, bdf2, NULL, &d2), "%s",
+			    rte_iommufd_last_error());
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_create(ctx, ioas, NULL, &sp), "create");
+	TEST_ASSERT(rte_iommufd_space_ioas(sp) == ioas, "shared IOAS");
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_attach(sp, dev, RTE_IOMMUFD_NO_PASID, &h1), "%s",
+			    rte_iommufd_last_error());
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_attach(sp, d2, RTE_IOMMUFD_NO_PASID, &h2), "%s",
+			    rte_iommufd_last_error());
+	/* Both NICs sit behind one IOMMU: one HWPT serves both. */
+	TEST_ASSERT_EQUAL(h1, h2, "shared HWPT");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_hwpts(sp), 1, "one HWPT");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_attachments(sp), 2, "two RIDs");
+	TEST_ASSERT_EQUAL(rte_iommufd_device_attached_hwpt(d2), h1, "RID tracked");
+	/* Attaching again is a no-op; PASIDs are refused on e1000e. */
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_attach(sp, dev, RTE_IOMMUFD_NO_PASID, &h2), "again");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_attachments(sp), 2, "still two");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_attach(sp, dev, 3, NULL), -EOPNOTSUPP, "PASID");
+	TEST_ASSERT_CONTAINS(rte_iommufd_last_error(), "out_max_pasid_log2 = 0");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_free(sp), -EBUSY, "attached");
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_detach(sp, dev, RTE_IOMMUFD_NO_PASID), "detach 1");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_hwpts(sp), 1, "still used by the second NIC");
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_detach(sp, d2, RTE_IOMMUFD_NO_PASID), "detach 2");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_hwpts(sp), 0, "HWPT freed with its last user");
+	TEST_ASSERT_EQUAL(rte_iommufd_destroy(ctx, h1), -ENOENT, "gone from the kernel");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_detach(sp, dev, RTE_IOMMUFD_NO_PASID), -ENOENT, "twice");
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_free(sp), "%s", rte_iommufd_last_error());
+	rte_iommufd_device_close(d2);
+	return TEST_SUCCESS;
+}
+
+static int
+space_replace_between_spaces(void)
+{
+	struct rte_iommufd_space *a = NULL, *b = NULL;
+	uint32_t ha = 0, hb = 0, priv_ioas;
+
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_create(ctx, ioas, NULL, &a), "shared");
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_create(ctx, NULL, NULL, &b), "private");
+	priv_ioas = rte_iommufd_ioas_id(rte_iommufd_space_ioas(b));
+	TEST_ASSERT(priv_ioas != rte_iommufd_ioas_id(ioas), "own IOAS");
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_attach(a, dev, RTE_IOMMUFD_NO_PASID, &ha), "a");
+	/* Moving the RID to b replaces atomically; a forgets it and its HWPT. */
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_attach(b, dev, RTE_IOMMUFD_NO_PASID, &hb), "%s",
+			    rte_iommufd_last_error());
+	TEST_ASSERT(ha != hb, "different page tables");
+	TEST_ASSERT_EQUAL(rte_iommufd_device_attached_hwpt(dev), hb, "now on b");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_attachments(a), 0, "a forgot");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_hwpts(a), 0, "a's HWPT freed");
+	TEST_ASSERT_EQUAL(rte_iommufd_destroy(ctx, ha), -ENOENT, "freed in the kernel");
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_free(a), "free a");
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_detach(b, dev, RTE_IOMMUFD_NO_PASID), "detach");
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_free(b), "%s", rte_iommufd_last_error());
+	TEST_ASSERT_EQUAL(rte_iommufd_destroy(ctx, priv_ioas), -ENOENT, "private IOAS freed");
+	return TEST_SUCCESS;
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE_ST(setup_ctx, teardown, features),
 	TEST_CASE(cdev_discovery),
@@ -565,6 +628,8 @@ static const struct test_case cases[] = {
 	TEST_CASE_ST(setup_dev, teardown, allow_iovas_and_options),
 	TEST_CASE_ST(setup_dev, teardown, two_devices_share_a_hwpt),
 	TEST_CASE_ST(setup_dev, teardown, close_releases_everything),
+	TEST_CASE_ST(setup_dev, teardown, space_shares_hwpts),
+	TEST_CASE_ST(setup_dev, teardown, space_replace_between_spaces),
 	TEST_CASES_END(),
 };
 

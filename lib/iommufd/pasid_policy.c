@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/* PASID capabilities and the attach policy: pure functions. */
+
+#include <errno.h>
+#include <string.h>
+
+#include "iommufd_private.h"
+
+int
+rte_iommufd_pasid_caps_from_hw_info(const struct rte_iommufd_hw_info *info,
+		struct rte_iommufd_pasid_caps *caps)
+{
+	if (info == NULL || caps == NULL)
+		return -EINVAL;
+	if (info->max_pasid_log2 > RTE_IOMMUFD_PASID_MAX_LOG2)
+		return -EINVAL;
+	memset(caps, 0, sizeof(*caps));
+	caps->width = info->max_pasid_log2;
+	caps->max_pasid = caps->width ? (1u << caps->width) - 1 : 0;
+	caps->reason = info->pasid_reason;
+	if (caps->width != 0) {
+		caps->exec = (info->capabilities & RTE_IOMMUFD_HW_CAP_PCI_PASID_EXEC) != 0;
+		caps->priv = (info->capabilities & RTE_IOMMUFD_HW_CAP_PCI_PASID_PRIV) != 0;
+	}
+	caps->ats = info->capabilities_valid &&
+		!(info->capabilities & RTE_IOMMUFD_HW_CAP_PCI_ATS_NOT_SUPPORTED);
+	return 0;
+}
+
+int
+rte_iommufd_device_pasid_caps(const struct rte_iommufd_device *dev,
+		struct rte_iommufd_pasid_caps *caps)
+{
+	if (dev == NULL || caps == NULL)
+		return ifd_fail(-EINVAL, "NULL argument", "PASID capabilities");
+	if (!dev->hw_info_valid)
+		return ifd_fail(-EOPNOTSUPP, rte_iommufd_pasid_reason_str(RTE_IOMMUFD_PASID_NO_HW_INFO),
+				"PASID capabilities %s", dev->name);
+	return rte_iommufd_pasid_caps_from_hw_info(&dev->hw_info, caps);
+}
+
+uint32_t
+rte_iommufd_policy_hwpt_flags(const struct rte_iommufd_pasid_caps *caps, uint32_t pasid,
+		uint32_t base_flags)
+{
+	if (pasid != RTE_IOMMUFD_NO_PASID)
+		return base_flags | RTE_IOMMUFD_HWPT_ALLOC_PASID;
+	if (caps != NULL && caps->width != 0)
+		return base_flags | RTE_IOMMUFD_HWPT_ALLOC_PASID;
+	return base_flags;
+}
+
+int
+rte_iommufd_policy_pasid_check(const struct rte_iommufd_pasid_caps *caps, uint32_t pasid)
+{
+	if (pasid == RTE_IOMMUFD_NO_PASID)
+		return -EINVAL;
+	if (caps == NULL || caps->width == 0)
+		return -EOPNOTSUPP;
+	if (pasid > caps->max_pasid)
+		return -ERANGE;
+	return 0;
+}
+
+unsigned int
+rte_iommufd_policy_common_width(const struct rte_iommufd_pasid_caps *caps, unsigned int n)
+{
+	unsigned int i, w;
+
+	if (caps == NULL || n == 0)
+		return 0;
+	w = caps[0].width;
+	for (i = 1; i < n; i++)
+		if (caps[i].width < w)
+			w = caps[i].width;
+	return w;
+}
