@@ -38,7 +38,10 @@ ninja -C "$build"
 
 if printf '%s\n' "${suites[@]}" | grep -qx vm; then
 	step "guest kernel (cached: a cold build takes about 5 minutes)"
-	"$top/buildtools/vm/build-guest-kernel.sh" >/dev/null
+	DPDK_IOMMUFD_KERNEL=$("$top/buildtools/vm/build-guest-kernel.sh")
+	export DPDK_IOMMUFD_KERNEL
+	step "the kernel's own iommufd selftests in the VM (a check of the rig, not our tests)"
+	"$top/buildtools/vm/kernel-selftests.sh" || echo "run-tests: the kernel's selftests could not run (see above)"
 fi
 
 rc=0

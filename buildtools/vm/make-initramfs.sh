@@ -1,35 +1,63 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Build the test guest's initramfs: busybox (static) and guest-init.sh as
-# /init, cached under $CACHE/initramfs/<key>/ keyed by the busybox version
-# and the init script. Prints the path of the image.
+# Build the test guest's initramfs: a gzip'ed newc cpio holding the host's
+# static busybox (package busybox-static) as /bin/busybox and guest-init.sh
+# (beside this script) as /init. The guest needs nothing else: its userspace
+# is the host root, shared over 9p (see guest-init.sh and run-vm.sh).
 #
-# Usage: make-initramfs.sh [CACHE_DIR]
+# The result is cached outside the tree, keyed by the busybox version and
+# the hash of guest-init.sh and of this script; it is reproducible:
+#
+#   $CACHE/initramfs/busybox_<version>-<hash>.cpio.gz
+#
+# Usage: make-initramfs.sh [CACHE_DIR]   (default: $DPDK_IOMMUFD_CACHE,
+#                                          else /var/cache/dpdk-iommufd)
+# Prints the path of the initramfs on stdout.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${1:-${DPDK_IOMMUFD_CACHE:-/var/cache/dpdk-iommufd}}
+init="$here/guest-init.sh"
+busybox=/bin/busybox
 die() { echo "make-initramfs: $*" >&2; exit 1; }
 
-bb=$(dpkg -L busybox-static 2>/dev/null | grep -E '/busybox$' | head -n1 || true)
-[ -n "$bb" ] && [ -x "$bb" ] || die "static busybox not found (package busybox-static)"
-ver=$(dpkg-query -W -f='${Version}' busybox-static 2>/dev/null || echo unknown)
-key=$( (echo "$ver"; cat "$here/guest-init.sh" "$0") | sha256sum | cut -c1-16)
-out="$cache/initramfs/$key/initramfs.cpio.gz"
+for tool in cpio gzip sha256sum dpkg-query; do
+	command -v "$tool" >/dev/null || die "missing tool '$tool' (run buildtools/install-deps.sh)"
+done
+[ -f "$init" ] || die "missing $init"
+status=$(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null || true)
+[ "$status" = "install ok installed" ] ||
+	die "package busybox-static is not installed (run buildtools/install-deps.sh)"
+[ -x "$busybox" ] || die "$busybox is missing although busybox-static is installed"
+# A dynamically linked busybox would need the host's libraries in the guest.
+if LC_ALL=C ldd "$busybox" >/dev/null 2>&1; then
+	die "$busybox is dynamically linked; the initramfs needs busybox-static's binary"
+fi
+bbver=$(dpkg-query -W -f='${Version}' busybox-static)
+key=$(cat "$init" "$0" | sha256sum | cut -c1-16)
+out="$cache/initramfs/busybox_${bbver//[^A-Za-z0-9.+~-]/_}-${key}.cpio.gz"
+
 if [ -s "$out" ]; then
 	echo "$out"
 	exit 0
 fi
-command -v cpio >/dev/null || die "cpio missing (package cpio)"
-tmp=$(mktemp -d)
+
+mkdir -p "$cache/initramfs" || die "cannot create $cache/initramfs"
+tmp=$(mktemp -d "$cache/initramfs/.build.XXXXXX") ||
+	die "cannot create a temporary directory in $cache/initramfs"
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp"/{bin,sbin,proc,sys,dev,host,hostro,out,tmp}
-cp "$bb" "$tmp/bin/busybox"
-cp "$here/guest-init.sh" "$tmp/init"
-chmod 755 "$tmp/init" "$tmp/bin/busybox"
-mkdir -p "$(dirname "$out")"
-(cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -9) > "$out.tmp" ||
+root="$tmp/root"
+mkdir -p "$root"/{bin,dev,proc,sys,out,host,hostro,tmp}
+cp "$busybox" "$root/bin/busybox" || die "cannot copy $busybox"
+cp "$init" "$root/init" || die "cannot copy $init"
+chmod 0755 "$root/bin/busybox" "$root/init"
+find "$root" -exec touch -h -d @0 {} +
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio --quiet -o -H newc -R 0:0 --reproducible) >"$tmp/initramfs.cpio" ||
 	die "cpio failed"
-mv "$out.tmp" "$out"
+gzip -9n <"$tmp/initramfs.cpio" >"$tmp/initramfs.cpio.gz" || die "gzip failed"
+# Atomic: a concurrent run sees either no file or a complete one.
+mv "$tmp/initramfs.cpio.gz" "$out" || die "cannot move the initramfs to $out"
+echo "make-initramfs: built $out" >&2
 echo "$out"

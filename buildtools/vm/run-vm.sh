@@ -1,108 +1,292 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Run one program as root inside the test guest: Linux 7.x (cached build of
-# Debian's linux-source), QEMU TCG q35 with an emulated Intel VT-d in
-# scalable and PASID mode, two e1000e NICs on one hub (0000:00:02.0 and
-# 0000:00:03.0, bound to vfio-pci), 2 MB hugepages on /dev/hugepages, the
-# host's root read-only. Prints the program's stdout and stderr and exits
-# with its status.
+# Run one host command as root inside a QEMU guest: TCG, q35, an emulated
+# Intel VT-d in scalable and PASID mode, two e1000e NICs on one hub
+# (0000:00:02.0 and 0000:00:03.0, bound to vfio-pci), 256 2 MB hugepages on
+# /dev/hugepages, and the guest kernel that build-guest-kernel.sh builds.
+# The guest's userspace is the host root, shared read-only over 9p: the
+# command sees the host's files at their usual paths, plus the guest's
+# /dev (/dev/iommu, /dev/vfio/devices/vfio*), /proc and /sys.
 #
-# Fails (exit 125, with the cause) on a timeout, a guest that died without
-# an exit status, or any kernel Oops, BUG, WARNING or panic in the console
-# log, which is kept (path printed; --log FILE to choose it).
+# Usage:
+#   run-vm.sh [OPTIONS] -- PROGRAM [ARGS...]
+# Options:
+#   --aw-bits 48|39    VT-d address width (default 48; with 39, QEMU's own
+#                      default, IOVAs from 512 GiB up are outside the aperture)
+#   --timeout SECONDS  kill the guest after this long (default 600)
+#   --mem MB           guest memory (default 1536, at least 768: 512 MB are
+#                      reserved as hugepages on the kernel command line)
+#   --kernel DIR       directory holding the guest's bzImage (default: what
+#                      build-guest-kernel.sh builds or finds in the cache;
+#                      environment: DPDK_IOMMUFD_KERNEL)
+#   --log FILE         where to write the guest's console log (default: in
+#                      the run directory, kept only when the run fails)
+#   --cwd DIR          working directory of PROGRAM (default: the current one)
+#   --env NAME=VALUE   set NAME for PROGRAM (repeatable)
+#   --vfio BDF         also bind guest PCI device BDF to vfio-pci
+#                      (repeatable; the two e1000e NICs are always bound)
+#   --expose PATH      keep host PATH visible in the guest although it lies
+#                      under /tmp or /run (see below; repeatable)
+#   --keep             keep the run directory even when the run succeeds
+#   -v, --verbose      report paths, the exit status and timings on stderr
+# Environment: DPDK_IOMMUFD_CACHE (cache directory, default
+# /var/cache/dpdk-iommufd), DPDK_IOMMUFD_KERNEL (as --kernel), TMPDIR
+# (where the run directory is made, default /tmp).
 #
-# Usage: run-vm.sh [--aw-bits 48|39] [--timeout SECONDS] [--mem MB]
-#                  [--kernel DIR] [--log FILE] [--cwd DIR] [--vfio BDF]...
-#                  [--env NAME=VALUE]... -- PROGRAM [ARGS...]
+# In the guest, PROGRAM runs in --cwd with this script's environment (minus
+# XDG_RUNTIME_DIR and DBUS_SESSION_BUS_ADDRESS), the --env settings, and
+#   TMPDIR=/tmp  DPDK_IOMMUFD_VM=1  DPDK_IOMMUFD_VM_OUT=<run directory>
+# DPDK_IOMMUFD_VM_OUT is writable in the guest and readable on the host
+# afterwards (with --keep). Everything else of the host is read-only. /tmp,
+# /run, /dev/shm are fresh tmpfs; what the host has below /tmp or /run is
+# hidden, except the top directories (e.g. /tmp/ci-clone) holding: --cwd,
+# PROGRAM, absolute-path arguments that exist, LD_PRELOAD and
+# LD_LIBRARY_PATH entries, this source tree, and --expose paths.
+#
+# Output: PROGRAM's stdout and stderr, printed on this script's stdout and
+# stderr after the guest has powered off (the console goes to the log
+# only). Exit status: PROGRAM's. The run FAILS with exit status 125 and a
+# message naming the cause and the kept console log when
+#   - the guest does not finish within --timeout (QEMU is killed);
+#   - the guest's setup fails (the message says which step);
+#   - the guest ends without reporting PROGRAM's exit status (it died);
+#   - the console log has a kernel "Oops", "BUG:", "WARNING:",
+#     "Kernel panic", "general protection fault", "UBSAN" or "KASAN" line
+#     (even when PROGRAM succeeded).
+# Usage errors exit 2.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${DPDK_IOMMUFD_CACHE:-/var/cache/dpdk-iommufd}
-aw=48 timeout=600 mem=1536 kdir= log= cwd=$PWD vfio= envs=()
-die() { echo "run-vm: $*" >&2; exit 125; }
+tree=$(cd "$here/../.." && pwd)
+me=run-vm
+rig_fail=125
+die() { echo "$me: $*" >&2; exit $rig_fail; }
+usage() { sed -n '/^# Usage:$/,/^# Usage errors/{s/^# \{0,1\}//;p}' "$0"; exit 0; }
+usage_error() { echo "$me: $*; see $0 --help" >&2; exit 2; }
 
+aw_bits=48
+timeout=600
+mem=1536
+kernel=${DPDK_IOMMUFD_KERNEL:-}
+log=
+cwd=$PWD
+keep=0
+verbose=0
+devices=()
+expose=()
+envs=()
+cache=${DPDK_IOMMUFD_CACHE:-/var/cache/dpdk-iommufd}
+
+need_arg() { [ $# -ge 2 ] || usage_error "option $1 needs an argument"; }
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--aw-bits) aw=$2; shift 2 ;;
-	--timeout) timeout=$2; shift 2 ;;
-	--mem) mem=$2; shift 2 ;;
-	--kernel) kdir=$2; shift 2 ;;
-	--log) log=$2; shift 2 ;;
-	--cwd) cwd=$2; shift 2 ;;
-	--vfio) vfio="$vfio $2"; shift 2 ;;
-	--env) envs+=("$2"); shift 2 ;;
+	--aw-bits) need_arg "$@"; aw_bits=$2; shift 2 ;;
+	--timeout) need_arg "$@"; timeout=$2; shift 2 ;;
+	--mem) need_arg "$@"; mem=$2; shift 2 ;;
+	--kernel) need_arg "$@"; kernel=$2; shift 2 ;;
+	--log) need_arg "$@"; log=$2; shift 2 ;;
+	--cwd) need_arg "$@"; cwd=$2; shift 2 ;;
+	--env) need_arg "$@"; envs+=("$2"); shift 2 ;;
+	--vfio|--device) need_arg "$@"; devices+=("$2"); shift 2 ;;
+	--expose) need_arg "$@"; expose+=("$2"); shift 2 ;;
+	--keep) keep=1; shift ;;
+	-v|--verbose) verbose=1; shift ;;
+	-h|--help) usage ;;
 	--) shift; break ;;
-	*) die "unknown option '$1' (see the usage at the top of $0)" ;;
+	-*) usage_error "unknown option '$1'" ;;
+	*) break ;;
 	esac
 done
-[ $# -gt 0 ] || die "no program given: run-vm.sh [options] -- PROGRAM [ARGS...]"
-case "$aw" in 39|48) ;; *) die "--aw-bits takes 39 or 48" ;; esac
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (package qemu-system-x86)"
+[ $# -ge 1 ] || usage_error "no program given"
+case "$aw_bits" in 39|48) ;; *) usage_error "--aw-bits takes 48 or 39, not '$aw_bits'" ;; esac
+[[ "$timeout" =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout takes a positive number of seconds, not '$timeout'"
+[[ "$mem" =~ ^[1-9][0-9]*$ ]] || usage_error "--mem takes a size in MB, not '$mem'"
+[ "$mem" -ge 768 ] || usage_error "--mem $mem is too small: 512 MB are reserved as hugepages (use 768 or more)"
+for d in "${devices[@]}"; do
+	[[ "$d" =~ ^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$ ]] ||
+		usage_error "--vfio takes a PCI address like 0000:00:02.0, not '$d'"
+done
+for e in "${envs[@]}"; do
+	[[ "$e" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || usage_error "--env takes NAME=VALUE, not '$e'"
+done
+[ -d "$cwd" ] || usage_error "--cwd $cwd is not a directory"
+cwd=$(realpath -e "$cwd")
 
-if [ -z "$kdir" ]; then
-	kdir=$("$here/build-guest-kernel.sh" "$cache") || die "no guest kernel"
+qemu="qemu-system-x86_64"
+command -v "$qemu" >/dev/null || die "$qemu not found (package qemu-system-x86; run buildtools/install-deps.sh)"
+for tool in timeout realpath bc; do
+	command -v "$tool" >/dev/null || die "$tool not found (run buildtools/install-deps.sh)"
+done
+
+# Kernel and initramfs (both cached).
+if [ -z "$kernel" ]; then
+	kernel=$("$here/build-guest-kernel.sh" "$cache") ||
+		die "no guest kernel: build-guest-kernel.sh failed (see above)"
 fi
-[ -s "$kdir/bzImage" ] || die "$kdir/bzImage missing"
-initrd=$("$here/make-initramfs.sh" "$cache") || die "no initramfs"
+[ -s "$kernel/bzImage" ] || die "no kernel image $kernel/bzImage"
+initrd=$("$here/make-initramfs.sh" "$cache") ||
+	die "no initramfs: make-initramfs.sh failed (see above)"
+[ -s "$initrd" ] || die "no initramfs $initrd"
 
-out=$(mktemp -d /var/tmp/run-vm.XXXXXX)
-[ -n "$log" ] || log="$out.console.log"
-cleanup() { rm -rf "$out"; }
-trap cleanup EXIT
+# The run directory, shared writable with the guest as "out".
+outdir=$(mktemp -d "${TMPDIR:-/tmp}/run-vm.XXXXXX") || die "cannot create a run directory in ${TMPDIR:-/tmp}"
+outdir=$(realpath -e "$outdir")
+[[ "$outdir" != *[$'\n\'']* ]] || die "unusable run directory name $outdir"
+chmod 0755 "$outdir"
+[ -n "$log" ] || log="$outdir/console.log"
+: >"$log" || die "cannot write the console log $log"
+log=$(realpath -e "$log")
+job="$outdir/job.sh"
 
+# Host paths the guest must keep visible (see guest-init.sh).
+expose_list=
+add_expose() {
+	local p
+	case "$1" in /*) ;; *) return 0 ;; esac
+	p=$(realpath -e -- "$1" 2>/dev/null) || return 0
+	case "$p" in *$'\n'*) return 0 ;; esac
+	expose_list+="$p"$'\n'
+}
+for p in "${expose[@]}"; do
+	[ -e "$p" ] || usage_error "--expose $p does not exist"
+	add_expose "$(realpath -e -- "$p")"
+done
+add_expose "$cwd"
+add_expose "$tree"
 prog=$1
-case "$prog" in /*) ;; *) prog=$(command -v "$prog" || echo "$cwd/$prog") ;; esac
-shift
-keep="$cwd $(dirname "$prog") $(cd "$here/../.." && pwd)"
+case "$prog" in
+*/*) add_expose "$(cd "$cwd" && realpath -m -- "$prog")" ;;
+*) if p=$(cd "$cwd" && command -v -- "$prog"); then add_expose "$p"; fi ;;
+esac
+for a in "${@:2}"; do
+	add_expose "$a"
+done
+for var in LD_PRELOAD LD_LIBRARY_PATH; do
+	if [ -n "${!var:-}" ]; then
+		while IFS= read -r p; do
+			add_expose "$p"
+		done < <(tr ' :' '\n' <<<"${!var}")
+	fi
+done
+
+# The job: environment, working directory, command.
+q() { printf '%q' "$1"; }
 {
-	echo "JOB_OUT='$out'"
-	echo "JOB_KEEP='$keep'"
-	echo "JOB_VFIO='$vfio'"
-} > "$out/job.env"
-{
-	echo "cd '$cwd' || exit 126"
-	echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-	echo "export HOME=/root LANG=C.UTF-8"
+	echo '#!/bin/bash'
+	echo '# Written by run-vm.sh; run by the guest init inside chroot /host.'
+	while IFS= read -r name; do
+		case "$name" in
+		PWD|OLDPWD|SHLVL|_|TMPDIR|XDG_RUNTIME_DIR|DBUS_SESSION_BUS_ADDRESS) continue ;;
+		DPDK_IOMMUFD_VM|DPDK_IOMMUFD_VM_OUT) continue ;;
+		esac
+		echo "export $name=$(q "${!name}")"
+	done < <(compgen -e)
+	[ -n "${PATH:-}" ] || echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+	echo "export TMPDIR=/tmp DPDK_IOMMUFD_VM=1 DPDK_IOMMUFD_VM_OUT=$(q "$outdir")"
 	for e in "${envs[@]}"; do
-		printf 'export %q\n' "$e"
+		echo "export ${e%%=*}=$(q "${e#*=}")"
 	done
-	printf 'exec %q' "$prog"
-	for a in "$@"; do printf ' %q' "$a"; done
-	echo
-} > "$out/job.sh"
+	echo "cd -- $(q "$cwd") ||"
+	echo "	{ echo \"run-vm (guest): cannot enter the working directory\" $(q "$cwd") >&2; exit $rig_fail; }"
+	printf 'exec'
+	for a in "$@"; do printf ' %s' "$(q "$a")"; done
+	printf '\n'
+} >"$job"
+chmod 0755 "$job"
 
-start=$(date +%s)
-set +e
-timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
-	-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m "$mem" \
-	-nographic -no-reboot -monitor none -serial stdio \
-	-kernel "$kdir/bzImage" -initrd "$initrd" \
-	-append "console=ttyS0 intel_iommu=on,sm_on iommu=nopt hugepagesz=2M hugepages=256 panic=-1 rdinit=/init" \
-	-device intel-iommu,intremap=on,x-scalable-mode=on,x-pasid-mode=on,caching-mode=on,aw-bits="$aw" \
-	-netdev hubport,id=h0,hubid=0 -device e1000e,netdev=h0,addr=02.0 \
-	-netdev hubport,id=h1,hubid=0 -device e1000e,netdev=h1,addr=03.0 \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
-	-virtfs local,path="$out",mount_tag=out,security_model=none \
-	< /dev/null > "$log" 2>&1
-qrc=$?
-set -e
-took=$(( $(date +%s) - start ))
+sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+{
+	echo "VM_OUTDIR=$(sq "$outdir")"
+	echo "VM_JOB=$(sq "$job")"
+	echo "VM_EXPOSE=$(sq "$expose_list")"
+	echo "VM_DEVICES=$(sq "${devices[*]}")"
+} >"$outdir/vm.conf"
 
-[ -f "$out/stdout" ] && cat "$out/stdout"
-[ -f "$out/stderr" ] && cat "$out/stderr" >&2
-[ -f "$out/dmesg" ] && cp "$out/dmesg" "$log.dmesg"
+# intel-iommu before the PCI devices it translates; intremap needs the
+# split irqchip. multidevs=remap: the host root spans several file systems.
+cmdline="console=ttyS0 intel_iommu=on,sm_on iommu=nopt hugepagesz=2M hugepages=256 panic=-1 rdinit=/init"
+qemu_args=(
+	-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m "$mem"
+	-nographic -no-reboot
+	-device "intel-iommu,intremap=on,x-scalable-mode=on,x-pasid-mode=on,caching-mode=on,aw-bits=$aw_bits"
+	-netdev hubport,id=h0,hubid=0 -device e1000e,netdev=h0,addr=02.0,romfile=
+	-netdev hubport,id=h1,hubid=0 -device e1000e,netdev=h1,addr=03.0,romfile=
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+	-virtfs "local,path=$outdir,mount_tag=out,security_model=none,multidevs=remap"
+	-kernel "$kernel/bzImage" -initrd "$initrd" -append "$cmdline"
+)
+if [ "$verbose" = 1 ]; then
+	echo "$me: kernel $kernel/bzImage" >&2
+	echo "$me: initramfs $initrd" >&2
+	echo "$me: run directory $outdir, console log $log" >&2
+fi
 
-if [ $qrc = 124 ] || [ $qrc = 137 ]; then
-	die "timeout after ${timeout} s (console log: $log)"
+# QEMU in the background, so that a signal to this script stops it.
+qpid=
+on_signal() {
+	[ -z "$qpid" ] || kill -TERM "$qpid" 2>/dev/null || true
+	echo "$me: interrupted; run directory kept: $outdir" >&2
+	exit 130
+}
+trap on_signal INT TERM HUP
+t_start=$(date +%s.%N)
+timeout --kill-after=10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null >>"$log" 2>&1 &
+qpid=$!
+qrc=0
+wait "$qpid" || qrc=$?
+qpid=
+t_end=$(date +%s.%N)
+trap - INT TERM HUP
+
+# PROGRAM's own output first.
+[ -f "$outdir/stdout" ] && cat "$outdir/stdout"
+[ -f "$outdir/stderr" ] && cat "$outdir/stderr" >&2
+
+problems=()
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	problems+=("timeout: the guest did not finish within $timeout s and was killed")
+elif [ "$qrc" != 0 ]; then
+	problems+=("qemu failed with exit status $qrc: $(grep -m1 "^$qemu:" "$log" || echo 'see the console log')")
 fi
-if [ -f "$out/init-error" ]; then
-	die "guest setup failed: $(cat "$out/init-error") (console log: $log)"
+if [ -s "$outdir/init-error" ]; then
+	problems+=("guest setup failed: $(cat "$outdir/init-error")")
+elif [ ! -s "$outdir/status" ] && [ "$qrc" = 0 ]; then
+	problems+=("the guest ended without reporting the exit status of $1 (it died; see the console log)")
 fi
-if grep -nE 'Oops|BUG:|WARNING:|Kernel panic|general protection fault|UBSAN:|KASAN:|cut here' "$log" >&2; then
-	die "the guest kernel reported a problem (lines above; console log: $log)"
+if splats=$(grep -a -E -m 20 'Oops|BUG:|WARNING:|Kernel panic|general protection fault|UBSAN|KASAN' "$log"); then
+	problems+=("the guest kernel reported a problem:"$'\n'"$splats")
 fi
-[ -f "$out/status" ] || die "the guest ended without an exit status (qemu exit $qrc; console log: $log)"
-status=$(cat "$out/status")
-echo "run-vm: exit status $status after $took s (aw-bits $aw; console log: $log)" >&2
+
+status=
+if [ -s "$outdir/status" ]; then
+	status=$(cat "$outdir/status")
+	[[ "$status" =~ ^[0-9]+$ ]] || problems+=("malformed exit status '$status' from the guest")
+fi
+if [ "$verbose" = 1 ]; then
+	times=
+	if [ -f "$outdir/times" ]; then
+		start=$(sed -n 's/^start //p' "$outdir/times")
+		end=$(sed -n 's/^end //p' "$outdir/times")
+		[ -z "$start" ] || times="boot to job ${start} s, "
+		[ -z "$start" ] || [ -z "$end" ] || times+="job $(echo "$end - $start" | bc) s, "
+	fi
+	echo "$me: exit status ${status:-none}; ${times}QEMU wall $(printf '%.2f' "$(echo "$t_end - $t_start" | bc)") s (aw-bits $aw_bits)" >&2
+fi
+
+if [ ${#problems[@]} -gt 0 ]; then
+	for p in "${problems[@]}"; do
+		echo "$me: FAILED: $p" >&2
+	done
+	echo "$me: console log: $log" >&2
+	[ ! -f "$outdir/dmesg" ] || echo "$me: guest kernel log: $outdir/dmesg" >&2
+	echo "$me: run directory kept: $outdir" >&2
+	exit $rig_fail
+fi
+
+if [ "$keep" = 1 ]; then
+	echo "$me: run directory kept: $outdir" >&2
+else
+	rm -rf "$outdir"
+fi
 exit "$status"

@@ -346,3 +346,16 @@ ifd_hwpt_lookup(struct rte_iommufd *ctx, uint32_t id, uint32_t *flags)
 	pthread_mutex_unlock(&ctx->lock);
 	return found;
 }
+
+bool
+ifd_hwpt_uses_fault(struct rte_iommufd *ctx, uint32_t fault_id)
+{
+	struct rte_iommufd_hwpt *h;
+	bool found = false;
+
+	pthread_mutex_lock(&ctx->lock);
+	for (h = ctx->hwpts; h != NULL && !found; h = h->next)
+		found = h->fault_id == fault_id;
+	pthread_mutex_unlock(&ctx->lock);
+	return found;
+}

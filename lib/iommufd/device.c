@@ -201,8 +201,7 @@ bind_hint(int err, bool token)
 	case -EPERM:
 		return "the platform cannot isolate MSIs: enable interrupt remapping (CONFIG_IRQ_REMAP) or load iommufd with allow_unsafe_interrupts=1";
 	case -EINVAL:
-		return token ? "VF token given to a device that is not a VF or PF, or the kernel predates bind tokens (6.17)" :
-			"already bound, or the IOMMU cannot enforce cache coherency";
+		return "VF token given to a device that is not a VF or PF, the kernel predates bind tokens (6.17), or the device is open elsewhere";
 	case -EBADF:
 	case -EBADFD:
 		return "the iommufd descriptor is not valid";
@@ -254,6 +253,17 @@ rte_iommufd_device_open(struct rte_iommufd *ctx, const char *bdf,
 		bind.token_uuid_ptr = (uintptr_t)token;
 	}
 	ret = ifd_ioctl(fd, IFD_VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	if (ret == -EINVAL && token == NULL) {
+		/*
+		 * A fresh fd cannot be bound already: the kernel's EINVAL here
+		 * means the device is open elsewhere (a VFIO device is opened
+		 * once at a time, through its cdev or its group).
+		 */
+		close(fd);
+		return ifd_fail(-EBUSY,
+				"the device is in use by another process or iommufd (the kernel answered EINVAL: one open at a time)",
+				"VFIO_DEVICE_BIND_IOMMUFD %s (%s) to iommufd %d", addr, cdev, ctx->fd);
+	}
 	if (ret < 0) {
 		close(fd);
 		return ifd_fail(ret, bind_hint(ret, token != NULL),

@@ -56,15 +56,22 @@ rte_iommufd_fault_free(struct rte_iommufd_fault *fault)
 	if (fault == NULL)
 		return 0;
 	if (fault->ctx != NULL) {
+		if (ifd_hwpt_uses_fault(fault->ctx, fault->id))
+			return ifd_fail(-EBUSY, "a HWPT still delivers faults to it; free the HWPT first",
+					"IOMMU_DESTROY fault %u", fault->id);
+		/* The open queue file holds a reference: IOMMU_DESTROY is EBUSY before close. */
+		close(fault->fd);
+		fault->fd = -1;
 		cmd.id = fault->id;
 		ret = ifd_ioctl(fault->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
 		if (ret == -EBUSY)
-			return ifd_fail(ret, "a HWPT still delivers faults to it; free the HWPT first",
+			return ifd_fail(ret, "a HWPT allocated outside this library still delivers faults to it (the queue's descriptor is closed); free the HWPT first",
 					"IOMMU_DESTROY fault %u", fault->id);
 		if (ret < 0 && ret != -ENOENT)
 			return ifd_fail(ret, NULL, "IOMMU_DESTROY fault %u", fault->id);
 	}
-	close(fault->fd);
+	if (fault->fd >= 0)
+		close(fault->fd);
 	free(fault);
 	return 0;
 }

@@ -88,6 +88,7 @@ rte_iommufd_hwpt_alloc_ex(struct rte_iommufd_device *dev, uint32_t pt_id,
 	hwpt->flags = flags;
 	hwpt->dev_id = dev->dev_id;
 	hwpt->pt_id = pt_id;
+	hwpt->fault_id = cmd.fault_id;
 	ifd_hwpt_register(dev->ctx, hwpt);
 	ifd_log(RTE_IOMMUFD_LOG_DEBUG, "IOMMU_HWPT_ALLOC %s pt %u flags 0x%x: hwpt %u",
 		dev->name, pt_id, flags, hwpt->id);

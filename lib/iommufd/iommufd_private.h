@@ -38,6 +38,7 @@ struct rte_iommufd_hwpt {
 	uint32_t flags;
 	uint32_t dev_id;
 	uint32_t pt_id;
+	uint32_t fault_id;    /* fault queue it delivers to, 0 if none */
 	struct rte_iommufd_hwpt *next;
 };
 
@@ -83,6 +84,8 @@ void ifd_hwpt_register(struct rte_iommufd *ctx, struct rte_iommufd_hwpt *hwpt);
 void ifd_hwpt_unregister(struct rte_iommufd *ctx, struct rte_iommufd_hwpt *hwpt);
 /* Flags of a HWPT allocated through @ctx; false if @id is not one. */
 bool ifd_hwpt_lookup(struct rte_iommufd *ctx, uint32_t id, uint32_t *flags);
+/* A HWPT allocated through @ctx delivers faults to queue @fault_id. */
+bool ifd_hwpt_uses_fault(struct rte_iommufd *ctx, uint32_t fault_id);
 
 /* Attach or detach through the device's backend, keeping the RID's HWPT
  * up to date; no message (callers trying several HWPTs report once). */

@@ -837,8 +837,9 @@ int rte_iommufd_pci_addr_parse(const char *in, char *out, size_t len);
  * @return
  *   0, or the errors of rte_iommufd_device_find_cdev(), -EACCES (no
  *   permission, or a VF token is needed or wrong), -EBUSY (in use by
- *   another process or iommufd), -EPERM (interrupt remapping missing),
- *   -EINVAL.
+ *   another process or iommufd: the kernel opens a VFIO device once at a
+ *   time and answers EINVAL, reported as -EBUSY here), -EPERM (interrupt
+ *   remapping missing), -EINVAL.
  */
 int rte_iommufd_device_open(struct rte_iommufd *ctx, const char *bdf,
 		const struct rte_iommufd_device_params *params,

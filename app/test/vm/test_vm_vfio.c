@@ -206,9 +206,10 @@ second_context_is_refused(void)
 	TEST_ASSERT_SUCCESS(rte_iommufd_open(&ctx2), "%s", rte_iommufd_last_error());
 	ret = rte_iommufd_device_open(ctx2, bdf, NULL, &dev2);
 	rte_iommufd_close(ctx2);
-	TEST_ASSERT(ret < 0, "a device bound to one iommufd cannot be bound to another");
+	TEST_ASSERT_EQUAL(ret, -EBUSY, "a device bound to one iommufd cannot be bound to another");
 	TEST_ASSERT(dev2 == NULL, "no handle");
 	TEST_ASSERT_CONTAINS(rte_iommufd_last_error(), bdf);
+	TEST_ASSERT_CONTAINS(rte_iommufd_last_error(), "in use by another process or iommufd");
 	return TEST_SUCCESS;
 }
 

@@ -1,0 +1,845 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * Decoders for the vendor registers of IOMMU_GET_HW_INFO.
+ *
+ * Bit positions come from the vendor specifications (Intel VT-d rev 5,
+ * Arm IHI 0070, AMD IOMMU 48882) as Linux 7.3 reads them; the derived
+ * values follow the rules of drivers/iommu/{intel,arm/arm-smmu-v3,amd}.
+ * Pure functions: no allocation, no logging, no global state.
+ */
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "iommufd_uapi.h"
+#include "rte_iommufd_hw_caps.h"
+
+_Static_assert(sizeof(struct ifd_iommu_hw_info_vtd) == RTE_IOMMUFD_HW_INFO_VTD_LEN,
+	       "VT-d blob size");
+_Static_assert(sizeof(struct ifd_iommu_hw_info_arm_smmuv3) == RTE_IOMMUFD_HW_INFO_ARM_SMMUV3_LEN,
+	       "SMMUv3 blob size");
+_Static_assert(sizeof(struct ifd_iommu_hw_info_tegra241_cmdqv) ==
+	       RTE_IOMMUFD_HW_INFO_TEGRA241_CMDQV_LEN, "CMDQV blob size");
+_Static_assert(sizeof(struct ifd_iommu_hw_info_amd) == RTE_IOMMUFD_HW_INFO_AMD_LEN,
+	       "AMD blob size");
+_Static_assert(RTE_IOMMUFD_HW_INFO_TYPE_INTEL_VTD == IFD_IOMMU_HW_INFO_TYPE_INTEL_VTD &&
+	       RTE_IOMMUFD_HW_INFO_TYPE_ARM_SMMUV3 == IFD_IOMMU_HW_INFO_TYPE_ARM_SMMUV3 &&
+	       RTE_IOMMUFD_HW_INFO_TYPE_TEGRA241_CMDQV == IFD_IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV &&
+	       RTE_IOMMUFD_HW_INFO_TYPE_AMD == IFD_IOMMU_HW_INFO_TYPE_AMD,
+	       "hw_info type values");
+
+/* Bits hi..lo of v. */
+static inline uint64_t
+bits(uint64_t v, unsigned int hi, unsigned int lo)
+{
+	return (v >> lo) & (~0ull >> (63 - (hi - lo)));
+}
+
+static inline bool
+bit(uint64_t v, unsigned int n)
+{
+	return (v >> n) & 1;
+}
+
+static inline unsigned int
+min_u(unsigned int a, unsigned int b)
+{
+	return a < b ? a : b;
+}
+
+/* Keep the first problem found: it is usually the cause of the others. */
+static void
+flag_invalid(bool *valid, const char **note, const char *why)
+{
+	if (*valid) {
+		*valid = false;
+		*note = why;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Intel VT-d                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * IOVA width of a second-stage table, as Linux chooses it: the widest
+ * table SAGAW offers that MGAW can use, the width then capped to MGAW
+ * (hardware may walk 4 or 5 levels but limit IOVAs to fewer bits).
+ */
+static uint8_t
+vtd_ss_iova_width(unsigned int mgaw, unsigned int sagaw)
+{
+	if (mgaw > 48 && sagaw >= (1u << 3))
+		return (uint8_t)min_u(57, mgaw);
+	if (mgaw > 39 && sagaw >= (1u << 2))
+		return (uint8_t)min_u(48, mgaw);
+	if (mgaw > 30 && sagaw >= (1u << 1))
+		return (uint8_t)min_u(39, mgaw);
+	return 0;
+}
+
+int
+rte_iommufd_vtd_caps_decode(uint64_t cap, uint64_t ecap, struct rte_iommufd_vtd_caps *out)
+{
+	struct rte_iommufd_vtd_caps c;
+
+	if (out == NULL)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	c.cap_reg = cap;
+	c.ecap_reg = ecap;
+	c.valid = true;
+
+	c.nd = (uint8_t)bits(cap, 2, 0);
+	c.num_domains = 1u << (4 + 2 * c.nd);
+	c.afl = bit(cap, 3);
+	c.rwbf = bit(cap, 4);
+	c.plmr = bit(cap, 5);
+	c.phmr = bit(cap, 6);
+	c.cm = bit(cap, 7);
+	c.sagaw = (uint8_t)bits(cap, 12, 8);
+	c.agaw_39 = bit(c.sagaw, 1);
+	c.agaw_48 = bit(c.sagaw, 2);
+	c.agaw_57 = bit(c.sagaw, 3);
+	c.mgaw = (uint8_t)(bits(cap, 21, 16) + 1);
+	c.zlr = bit(cap, 22);
+	c.sslps = (uint8_t)bits(cap, 37, 34);
+	c.ss_2m = bit(c.sslps, 0);
+	c.ss_1g = bit(c.sslps, 1);
+	c.psi = bit(cap, 39);
+	c.mamv = (uint8_t)bits(cap, 53, 48);
+	c.fs1gp = bit(cap, 56);
+	c.pi = bit(cap, 59);
+	c.fs5lp = bit(cap, 60);
+	c.ecmds = bit(cap, 61);
+	c.esirtps = bit(cap, 62);
+	c.esrtps = bit(cap, 63);
+
+	c.coherent = bit(ecap, 0);
+	c.qi = bit(ecap, 1);
+	c.dt = bit(ecap, 2);
+	c.ir = bit(ecap, 3);
+	c.eim = bit(ecap, 4);
+	c.pt = bit(ecap, 6);
+	c.sc = bit(ecap, 7);
+	c.mts = bit(ecap, 25);
+	c.nest = bit(ecap, 26);
+	c.prs = bit(ecap, 29);
+	c.ers = bit(ecap, 30);
+	c.srs = bit(ecap, 31);
+	c.nwfs = bit(ecap, 33);
+	c.eafs = bit(ecap, 34);
+	c.pss = (uint8_t)bits(ecap, 39, 35);
+	c.pasid = bit(ecap, 40);
+	c.dit = bit(ecap, 41);
+	c.pds = bit(ecap, 42);
+	c.smts = bit(ecap, 43);
+	c.ssads = bit(ecap, 45);
+	c.ssts = bit(ecap, 46);
+	c.fsts = bit(ecap, 47);
+	c.smpwc = bit(ecap, 48);
+	c.rps = bit(ecap, 49);
+	c.pms = bit(ecap, 51);
+
+	c.pasid_width = (uint8_t)(c.pss + 1);
+	if (c.smts && c.fsts)
+		c.fs_iova_width = (uint8_t)((c.mgaw > 48 && c.fs5lp) ?
+					    min_u(57, c.mgaw) : min_u(48, c.mgaw));
+	c.ss_iova_width = vtd_ss_iova_width(c.mgaw, c.sagaw);
+
+	if (c.nd == 7)
+		flag_invalid(&c.valid, &c.note, "CAP.ND is 7, a reserved encoding");
+	if (c.sagaw & ((1u << 0) | (1u << 4)))
+		flag_invalid(&c.valid, &c.note,
+			     "CAP.SAGAW sets bit 0 or 4 (2- or 6-level tables), "
+			     "reserved encodings");
+	/* Second-stage tables are in use without scalable mode, or with SSTS. */
+	if (c.sagaw == 0 && (!c.smts || c.ssts))
+		flag_invalid(&c.valid, &c.note,
+			     "CAP.SAGAW is 0 (reserved): no second-stage table depth, "
+			     "no DMA translation");
+	if (c.pasid_width > 20)
+		flag_invalid(&c.valid, &c.note, "ECAP.PSS gives more than 20 PASID bits");
+
+	*out = c;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Arm SMMUv3                                                          */
+/* ------------------------------------------------------------------ */
+
+int
+rte_iommufd_smmuv3_caps_decode(const uint32_t idr[6], uint32_t iidr, uint32_t aidr,
+		struct rte_iommufd_smmuv3_caps *out)
+{
+	static const uint8_t oas_bits[8] = { 32, 36, 40, 42, 44, 48, 52, 0 };
+	struct rte_iommufd_smmuv3_caps c;
+	uint32_t r;
+
+	if (idr == NULL || out == NULL)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	memcpy(c.idr, idr, sizeof(c.idr));
+	c.iidr = iidr;
+	c.aidr = aidr;
+	c.valid = true;
+
+	r = idr[0];
+	c.s2p = bit(r, 0);
+	c.s1p = bit(r, 1);
+	c.ttf = (uint8_t)bits(r, 3, 2);
+	c.ttf_aarch32 = bit(c.ttf, 0);
+	c.ttf_aarch64 = bit(c.ttf, 1);
+	c.cohacc = bit(r, 4);
+	c.btm = bit(r, 5);
+	c.httu = (uint8_t)bits(r, 7, 6);
+	c.ha = c.httu >= 1;
+	c.hd = c.httu >= 2;
+	c.haft = c.httu == 3;
+	c.dormhint = bit(r, 8);
+	c.hyp = bit(r, 9);
+	c.ats = bit(r, 10);
+	c.ns1ats = bit(r, 11);
+	c.asid16 = bit(r, 12);
+	c.msi = bit(r, 13);
+	c.sev = bit(r, 14);
+	c.atos = bit(r, 15);
+	c.pri = bit(r, 16);
+	c.vmw = bit(r, 17);
+	c.vmid16 = bit(r, 18);
+	c.cd2l = bit(r, 19);
+	c.vatos = bit(r, 20);
+	c.ttendian = (uint8_t)bits(r, 22, 21);
+	c.atsrecerr = bit(r, 23);
+	c.stall_model = (uint8_t)bits(r, 25, 24);
+	c.stall = c.stall_model == 0 || c.stall_model == 2;
+	c.stall_force = c.stall_model == 2;
+	c.term_model = bit(r, 26);
+	c.st_level = (uint8_t)bits(r, 28, 27);
+
+	r = idr[1];
+	c.sidsize = (uint8_t)bits(r, 5, 0);
+	c.ssidsize = (uint8_t)bits(r, 10, 6);
+	c.priqs = (uint8_t)bits(r, 15, 11);
+	c.eventqs = (uint8_t)bits(r, 20, 16);
+	c.cmdqs = (uint8_t)bits(r, 25, 21);
+	c.attr_perms_ovr = bit(r, 26);
+	c.attr_types_ovr = bit(r, 27);
+	c.rel = bit(r, 28);
+	c.queues_preset = bit(r, 29);
+	c.tables_preset = bit(r, 30);
+	c.ecmdq = bit(r, 31);
+
+	r = idr[3];
+	c.had = bit(r, 2);
+	c.pbha = bit(r, 3);
+	c.xnx = bit(r, 4);
+	c.pps = bit(r, 5);
+	c.mpam = bit(r, 7);
+	c.fwb = bit(r, 8);
+	c.stt = bit(r, 9);
+	c.ril = bit(r, 10);
+	c.bbml = (uint8_t)bits(r, 12, 11);
+	c.e0pd = bit(r, 13);
+	c.ptwnnc = bit(r, 14);
+	c.dpt = bit(r, 15);
+
+	r = idr[5];
+	c.oas = (uint8_t)bits(r, 2, 0);
+	c.oas_bits = oas_bits[c.oas];
+	c.gran4k = bit(r, 4);
+	c.gran16k = bit(r, 5);
+	c.gran64k = bit(r, 6);
+	c.ds = bit(r, 7);
+	c.vax = (uint8_t)bits(r, 11, 10);
+	c.vas_bits = c.vax == 1 ? 52 : 48;
+	c.stall_max = (uint16_t)bits(r, 31, 16);
+
+	c.implementer = (uint16_t)bits(iidr, 11, 0);
+	c.revision = (uint8_t)bits(iidr, 15, 12);
+	c.variant = (uint8_t)bits(iidr, 19, 16);
+	c.product_id = (uint16_t)bits(iidr, 31, 20);
+	c.arch_major = (uint8_t)bits(aidr, 7, 4);
+	c.arch_minor = (uint8_t)bits(aidr, 3, 0);
+
+	c.asid_bits = c.asid16 ? 16 : 8;
+	c.vmid_bits = c.vmid16 ? 16 : 8;
+
+	if (!c.s1p && !c.s2p)
+		flag_invalid(&c.valid, &c.note, "IDR0 has neither S1P nor S2P: no translation");
+	if (c.ttf == 0)
+		flag_invalid(&c.valid, &c.note, "IDR0.TTF is 0, a reserved encoding");
+	if (c.ttendian == 1)
+		flag_invalid(&c.valid, &c.note, "IDR0.TTENDIAN is 1, a reserved encoding");
+	if (c.stall_model == 3)
+		flag_invalid(&c.valid, &c.note, "IDR0.STALL_MODEL is 3, a reserved encoding");
+	if (c.st_level >= 2)
+		flag_invalid(&c.valid, &c.note, "IDR0.ST_LEVEL is 2 or 3, reserved encodings");
+	if (c.sidsize > 32)
+		flag_invalid(&c.valid, &c.note, "IDR1.SIDSIZE is above 32");
+	if (c.ssidsize > 20)
+		flag_invalid(&c.valid, &c.note, "IDR1.SSIDSIZE is above 20");
+	if (c.bbml == 3)
+		flag_invalid(&c.valid, &c.note, "IDR3.BBML is 3, a reserved encoding");
+	if (c.oas == 7)
+		flag_invalid(&c.valid, &c.note, "IDR5.OAS is 7, a reserved encoding");
+	if (c.vax >= 2)
+		flag_invalid(&c.valid, &c.note, "IDR5.VAX is 2 or 3, reserved encodings");
+
+	*out = c;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* AMD                                                                 */
+/* ------------------------------------------------------------------ */
+
+int
+rte_iommufd_amd_caps_decode(uint64_t efr, uint64_t efr2, struct rte_iommufd_amd_caps *out)
+{
+	static const uint8_t host_width[4] = { 48, 57, 64, 0 };
+	struct rte_iommufd_amd_caps c;
+
+	if (out == NULL)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	c.efr = efr;
+	c.efr2 = efr2;
+	c.valid = true;
+
+	c.pref = bit(efr, 0);
+	c.ppr = bit(efr, 1);
+	c.xt = bit(efr, 2);
+	c.nx = bit(efr, 3);
+	c.gt = bit(efr, 4);
+	c.ia = bit(efr, 6);
+	c.ga = bit(efr, 7);
+	c.he = bit(efr, 8);
+	c.pc = bit(efr, 9);
+	c.hats = (uint8_t)bits(efr, 11, 10);
+	c.gats = (uint8_t)bits(efr, 13, 12);
+	c.glx = (uint8_t)bits(efr, 15, 14);
+	c.gam_vapic = bit(efr, 21);
+	c.pasmax = (uint8_t)bits(efr, 36, 32);
+	c.gio = bit(efr, 48);
+	c.ha = bit(efr, 49);
+	c.eph = bit(efr, 50);
+	c.hd = bit(efr, 52);
+	c.snp = bit(efr, 63);
+
+	c.sevsnpio = bit(efr2, 1);
+	c.gcr3trpmode = bit(efr2, 3);
+	c.snpavic = (uint8_t)bits(efr2, 7, 5);
+	c.num_int_remap = (uint8_t)bits(efr2, 9, 8);
+	c.ht_range_ignore = bit(efr2, 11);
+	c.snp_page_mode0 = bit(efr2, 13);
+
+	/* HATS 0, 1, 2: 4, 5, 6 levels; Linux: (HATS + 3) * 9 + 21 bits, at most 64. */
+	c.host_levels = c.hats == 3 ? 0 : (uint8_t)(c.hats + 4);
+	c.host_width = host_width[c.hats];
+	c.guest_levels = c.gats >= 2 ? 0 : (uint8_t)(c.gats + 4);
+	c.pasid_width = (uint8_t)(c.pasmax + 1);
+
+	if (c.hats == 3)
+		flag_invalid(&c.valid, &c.note,
+			     "EFR.HATS is 3, reserved: Linux disables host (v1) translation");
+	if (c.gats >= 2)
+		flag_invalid(&c.valid, &c.note,
+			     "EFR.GATS is 2 or 3, reserved: Linux treats it as 4-level");
+	if (c.pasid_width > 20)
+		flag_invalid(&c.valid, &c.note, "EFR.PASmax gives more than 20 PASID bits");
+
+	*out = c;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Vendor-neutral summary                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+vtd_summary(const struct rte_iommufd_vtd_caps *v, struct rte_iommufd_iommu_caps *s)
+{
+	s->valid = v->valid;
+	s->pasid_supported = v->smts && v->pasid;
+	/* Linux: max_pasids = 2 << PSS, so log2 = PSS + 1. */
+	s->iommu_pasid_bits = s->pasid_supported ? v->pasid_width : 0;
+	s->linux_max_pasid_log2 = s->iommu_pasid_bits;
+	s->dirty_tracking = v->smts && v->ssads && v->smpwc;
+	s->nesting = v->smts && v->nest;
+	s->page_requests = v->smts && v->prs && v->pds && v->dt;
+	s->ats_supported = v->dt;
+	if (v->smts && v->fsts)
+		s->address_width = v->fs_iova_width;
+	else if (!v->smts || v->ssts)
+		s->address_width = v->ss_iova_width;
+}
+
+static void
+smmuv3_summary(const struct rte_iommufd_smmuv3_caps *m, struct rte_iommufd_iommu_caps *s)
+{
+	s->valid = m->valid;
+	s->pasid_supported = m->s1p && m->ssidsize > 0;
+	/* Linux: max_pasids = 1 << SSIDSIZE. */
+	s->iommu_pasid_bits = s->pasid_supported ? m->ssidsize : 0;
+	s->linux_max_pasid_log2 = s->iommu_pasid_bits;
+	s->dirty_tracking = m->hd && m->cohacc;
+	s->nesting = m->s1p && m->s2p;
+	s->page_requests = m->pri;
+	s->ats_supported = m->ats;
+	if (m->s1p)
+		s->address_width = m->vas_bits;
+	else if (m->s2p)
+		s->address_width = m->oas_bits != 0 ? m->oas_bits : 48;
+}
+
+static void
+amd_summary(const struct rte_iommufd_amd_caps *a, struct rte_iommufd_iommu_caps *s)
+{
+	bool v2_tables = a->gt && a->gio;
+
+	s->valid = a->valid;
+	s->pasid_supported = v2_tables && a->ppr && a->eph;
+	s->iommu_pasid_bits = s->pasid_supported ? a->pasid_width : 0;
+	/* Linux: max_pasids = 2^(PASmax + 1) - 1, whose floor log2 is PASmax. */
+	s->linux_max_pasid_log2 = s->pasid_supported ? a->pasmax : 0;
+	s->dirty_tracking = a->hd && a->hats != 3;
+	s->nesting = v2_tables && a->gcr3trpmode;
+	s->page_requests = a->ppr;
+	s->ats_supported = false;
+	if (a->hats != 3)
+		s->address_width = a->host_width;
+	else if (v2_tables)
+		s->address_width = a->gats == 1 ? 57 : 48;
+}
+
+/* Blobs copied out of the caller's buffer, whatever its alignment. */
+union hw_blob {
+	struct ifd_iommu_hw_info_vtd vtd;
+	struct ifd_iommu_hw_info_arm_smmuv3 smmu;
+	struct ifd_iommu_hw_info_tegra241_cmdqv cmdqv;
+	struct ifd_iommu_hw_info_amd amd;
+};
+
+union hw_decoded {
+	struct rte_iommufd_vtd_caps vtd;
+	struct rte_iommufd_smmuv3_caps smmu;
+	struct rte_iommufd_amd_caps amd;
+};
+
+/* Copy the blob, decode it and summarize it (no summary for CMDQV). */
+static int
+decode_blob(uint32_t type, const void *data, size_t len, union hw_blob *b,
+		union hw_decoded *d, struct rte_iommufd_iommu_caps *s)
+{
+	size_t need;
+
+	switch (type) {
+	case RTE_IOMMUFD_HW_INFO_TYPE_INTEL_VTD:
+		need = sizeof(b->vtd);
+		break;
+	case RTE_IOMMUFD_HW_INFO_TYPE_ARM_SMMUV3:
+		need = sizeof(b->smmu);
+		break;
+	case RTE_IOMMUFD_HW_INFO_TYPE_TEGRA241_CMDQV:
+		need = sizeof(b->cmdqv);
+		break;
+	case RTE_IOMMUFD_HW_INFO_TYPE_AMD:
+		need = sizeof(b->amd);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (data == NULL || len < need)
+		return -EINVAL;
+	memset(b, 0, sizeof(*b));
+	memcpy(b, data, need);
+	memset(s, 0, sizeof(*s));
+	s->type = type;
+
+	switch (type) {
+	case RTE_IOMMUFD_HW_INFO_TYPE_INTEL_VTD:
+		rte_iommufd_vtd_caps_decode(b->vtd.cap_reg, b->vtd.ecap_reg, &d->vtd);
+		s->hw_info_flags = b->vtd.flags;
+		vtd_summary(&d->vtd, s);
+		break;
+	case RTE_IOMMUFD_HW_INFO_TYPE_ARM_SMMUV3:
+		rte_iommufd_smmuv3_caps_decode(b->smmu.idr, b->smmu.iidr, b->smmu.aidr, &d->smmu);
+		s->hw_info_flags = b->smmu.flags;
+		smmuv3_summary(&d->smmu, s);
+		break;
+	case RTE_IOMMUFD_HW_INFO_TYPE_AMD:
+		rte_iommufd_amd_caps_decode(b->amd.efr, b->amd.efr2, &d->amd);
+		amd_summary(&d->amd, s);
+		break;
+	default:
+		s->hw_info_flags = b->cmdqv.flags;
+		break;
+	}
+	return 0;
+}
+
+int
+rte_iommufd_iommu_caps_from_raw(uint32_t hw_info_type, const void *data, size_t len,
+		struct rte_iommufd_iommu_caps *out)
+{
+	struct rte_iommufd_iommu_caps s;
+	union hw_decoded d;
+	union hw_blob b;
+	int ret;
+
+	if (out == NULL)
+		return -EINVAL;
+	if (hw_info_type == RTE_IOMMUFD_HW_INFO_TYPE_TEGRA241_CMDQV)
+		return -EOPNOTSUPP;
+	ret = decode_blob(hw_info_type, data, len, &b, &d, &s);
+	if (ret < 0)
+		return ret;
+	*out = s;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Field walker                                                        */
+/* ------------------------------------------------------------------ */
+
+/* A field read from a decoded structure: member offset and size. */
+struct field_desc {
+	const char *name;
+	enum rte_iommufd_cap_kind kind;
+	uint16_t off;
+	uint8_t size;
+	const char *desc;
+};
+
+#define FD(st, k, m, d) { #m, k, offsetof(st, m), sizeof(((st *)0)->m), d }
+#define FDN(st, n, k, m, d) { n, k, offsetof(st, m), sizeof(((st *)0)->m), d }
+#define B RTE_IOMMUFD_CAP_BOOL
+#define U RTE_IOMMUFD_CAP_UINT
+#define H RTE_IOMMUFD_CAP_HEX
+
+#define SUM(k, m, d) FD(struct rte_iommufd_iommu_caps, k, m, d)
+static const struct field_desc summary_fields[] = {
+	SUM(H, hw_info_flags, "flags word of the vendor blob (errata)"),
+	FDN(struct rte_iommufd_iommu_caps, "registers_valid", B, valid,
+	    "the registers hold no reserved encoding"),
+	SUM(B, pasid_supported, "the IOMMU translates PASID-tagged DMA"),
+	SUM(U, iommu_pasid_bits, "PASID width of the IOMMU, 0 without PASID support"),
+	SUM(U, linux_max_pasid_log2, "upper bound Linux puts on a device's out_max_pasid_log2"),
+	SUM(B, dirty_tracking, "hardware dirty tracking of the IOVA page table"),
+	SUM(B, nesting, "a nesting parent page table can be allocated"),
+	SUM(B, page_requests, "the IOMMU accepts PCIe page requests (PRI)"),
+	SUM(B, ats_supported, "the IOMMU serves PCIe ATS (always false for AMD: not in EFR)"),
+	SUM(U, address_width,
+	    "IOVA bits of the default Linux paging domain, 0 without DMA translation"),
+};
+#undef SUM
+
+#define VTD(k, m, d) FD(struct rte_iommufd_vtd_caps, k, m, d)
+static const struct field_desc vtd_fields[] = {
+	VTD(H, cap_reg, "raw capability register"),
+	VTD(H, ecap_reg, "raw extended capability register"),
+	VTD(U, nd, "CAP.ND: number-of-domains encoding"),
+	VTD(U, num_domains, "domain ids supported"),
+	VTD(B, afl, "CAP.AFL: advanced fault logging"),
+	VTD(B, rwbf, "CAP.RWBF: write-buffer flush required"),
+	VTD(B, plmr, "CAP.PLMR: protected low-memory region"),
+	VTD(B, phmr, "CAP.PHMR: protected high-memory region"),
+	VTD(B, cm, "CAP.CM: caching mode, non-present entries may be cached (virtual IOMMU)"),
+	VTD(H, sagaw,
+	    "CAP.SAGAW: second-stage table depths (bit 1: 3-level, 2: 4-level, 3: 5-level)"),
+	VTD(B, agaw_39, "3-level second-stage table, 39-bit"),
+	VTD(B, agaw_48, "4-level second-stage table, 48-bit"),
+	VTD(B, agaw_57, "5-level second-stage table, 57-bit"),
+	VTD(U, mgaw, "CAP.MGAW: largest DMA address width in bits"),
+	VTD(B, zlr, "CAP.ZLR: zero-length DMA reads"),
+	VTD(H, sslps, "CAP.SSLPS (SLLPS): second-stage large pages (bit 0: 2 MiB, 1: 1 GiB)"),
+	VTD(B, ss_2m, "2 MiB second-stage pages"),
+	VTD(B, ss_1g, "1 GiB second-stage pages"),
+	VTD(B, psi, "CAP.PSI: page-selective IOTLB invalidation"),
+	VTD(U, mamv, "CAP.MAMV: largest address mask of a page-selective invalidation"),
+	VTD(B, fs1gp, "CAP.FS1GP (FL1GP): 1 GiB first-stage pages"),
+	VTD(B, pi, "CAP.PI: posted interrupts"),
+	VTD(B, fs5lp, "CAP.FS5LP (FL5LP): 5-level first-stage tables"),
+	VTD(B, ecmds, "CAP.ECMDS: enhanced command interface"),
+	VTD(B, esirtps, "CAP.ESIRTPS: setting the interrupt table pointer invalidates caches"),
+	VTD(B, esrtps, "CAP.ESRTPS: setting the root table pointer invalidates caches"),
+	VTD(B, coherent, "ECAP.C: page walks snoop CPU caches"),
+	VTD(B, qi, "ECAP.QI: queued invalidation"),
+	VTD(B, dt, "ECAP.DT: device TLB (ATS)"),
+	VTD(B, ir, "ECAP.IR: interrupt remapping"),
+	VTD(B, eim, "ECAP.EIM: extended (x2APIC) interrupt mode"),
+	VTD(B, pt, "ECAP.PT: pass-through"),
+	VTD(B, sc, "ECAP.SC: snoop control"),
+	VTD(B, mts, "ECAP.MTS: memory type support"),
+	VTD(B, nest, "ECAP.NEST: nested translation"),
+	VTD(B, prs, "ECAP.PRS: page requests"),
+	VTD(B, ers, "ECAP.ERS: execute requests"),
+	VTD(B, srs, "ECAP.SRS: supervisor requests"),
+	VTD(B, nwfs, "ECAP.NWFS: no write flag"),
+	VTD(B, eafs, "ECAP.EAFS: extended accessed flag"),
+	VTD(U, pss, "ECAP.PSS: PASID width minus one"),
+	VTD(B, pasid, "ECAP.PASID: PASID support"),
+	VTD(B, dit, "ECAP.DIT: device TLB invalidation throttling"),
+	VTD(B, pds, "ECAP.PDS: page-request drain"),
+	VTD(B, smts, "ECAP.SMTS: scalable-mode translation"),
+	VTD(B, ssads, "ECAP.SSADS (SLADS): second-stage accessed/dirty bits"),
+	VTD(B, ssts, "ECAP.SSTS (SLTS): second-stage translation in scalable mode"),
+	VTD(B, fsts, "ECAP.FSTS (FLTS): first-stage translation"),
+	VTD(B, smpwc, "ECAP.SMPWC: scalable-mode page walks snoop CPU caches"),
+	VTD(B, rps, "ECAP.RPS: RID_PASID"),
+	VTD(B, pms, "ECAP.PMS: performance monitoring"),
+	VTD(U, pasid_width, "PSS + 1: PASID width of the hardware"),
+	VTD(U, fs_iova_width, "IOVA bits of a first-stage domain, 0 without one"),
+	VTD(U, ss_iova_width, "IOVA bits of a second-stage domain, 0 without a usable SAGAW"),
+};
+#undef VTD
+
+#define SMMU(k, m, d) FD(struct rte_iommufd_smmuv3_caps, k, m, d)
+#define SMMUN(n, k, m, d) FDN(struct rte_iommufd_smmuv3_caps, n, k, m, d)
+static const struct field_desc smmuv3_fields[] = {
+	SMMUN("idr0", H, idr[0], "raw IDR0"),
+	SMMUN("idr1", H, idr[1], "raw IDR1"),
+	SMMUN("idr2", H, idr[2], "raw IDR2"),
+	SMMUN("idr3", H, idr[3], "raw IDR3"),
+	SMMUN("idr4", H, idr[4], "raw IDR4 (implementation defined)"),
+	SMMUN("idr5", H, idr[5], "raw IDR5"),
+	SMMU(H, iidr, "raw IIDR"),
+	SMMU(H, aidr, "raw AIDR"),
+	SMMU(B, s2p, "IDR0.S2P: stage 2 translation"),
+	SMMU(B, s1p, "IDR0.S1P: stage 1 translation"),
+	SMMU(U, ttf, "IDR0.TTF: table formats (1 AArch32, 2 AArch64, 3 both)"),
+	SMMU(B, ttf_aarch32, "AArch32 (LPAE) table format"),
+	SMMU(B, ttf_aarch64, "AArch64 table format"),
+	SMMU(B, cohacc, "IDR0.COHACC: coherent table walks and queue accesses"),
+	SMMU(B, btm, "IDR0.BTM: broadcast TLB maintenance"),
+	SMMU(U, httu,
+	     "IDR0.HTTU: 0 none, 1 access flag, 2 access and dirty, 3 also table access flags"),
+	SMMU(B, ha, "hardware access-flag updates"),
+	SMMU(B, hd, "hardware dirty-state updates"),
+	SMMU(B, haft, "hardware access flag in table descriptors"),
+	SMMU(B, dormhint, "IDR0.DORMHINT: dormant hint"),
+	SMMU(B, hyp, "IDR0.HYP: EL2 StreamWorld"),
+	SMMU(B, ats, "IDR0.ATS: PCIe ATS"),
+	SMMU(B, ns1ats, "IDR0.NS1ATS: ATS skips stage 1"),
+	SMMU(B, asid16, "IDR0.ASID16: 16-bit ASIDs"),
+	SMMU(B, msi, "IDR0.MSI: message signalled interrupts"),
+	SMMU(B, sev, "IDR0.SEV: WFE wake-up events"),
+	SMMU(B, atos, "IDR0.ATOS: address translation operations"),
+	SMMU(B, pri, "IDR0.PRI: PCIe page request interface"),
+	SMMU(B, vmw, "IDR0.VMW: VMID wildcards"),
+	SMMU(B, vmid16, "IDR0.VMID16: 16-bit VMIDs"),
+	SMMU(B, cd2l, "IDR0.CD2L: two-level context descriptor tables"),
+	SMMU(B, vatos, "IDR0.VATOS: virtual ATOS page"),
+	SMMU(U, ttendian, "IDR0.TTENDIAN: 0 mixed, 2 little, 3 big endian tables"),
+	SMMU(B, atsrecerr, "IDR0.ATSRECERR: ATS error recording"),
+	SMMU(U, stall_model,
+	     "IDR0.STALL_MODEL: 0 stall and terminate, 1 terminate only, 2 stall forced"),
+	SMMU(B, stall, "stalling faults supported"),
+	SMMU(B, stall_force, "stalling faults forced"),
+	SMMU(B, term_model, "IDR0.TERM_MODEL: terminated transactions always abort"),
+	SMMU(U, st_level, "IDR0.ST_LEVEL: 0 linear, 1 two-level stream table"),
+	SMMU(U, sidsize, "IDR1.SIDSIZE: StreamID bits"),
+	SMMU(U, ssidsize, "IDR1.SSIDSIZE: SubstreamID (PASID) bits"),
+	SMMU(U, priqs, "IDR1.PRIQS: log2 of the PRI queue entries"),
+	SMMU(U, eventqs, "IDR1.EVENTQS: log2 of the event queue entries"),
+	SMMU(U, cmdqs, "IDR1.CMDQS: log2 of the command queue entries"),
+	SMMU(B, attr_perms_ovr, "IDR1.ATTR_PERMS_OVR: permission attribute override"),
+	SMMU(B, attr_types_ovr, "IDR1.ATTR_TYPES_OVR: memory type attribute override"),
+	SMMU(B, rel, "IDR1.REL: relative base addresses"),
+	SMMU(B, queues_preset, "IDR1.QUEUES_PRESET: fixed queue bases"),
+	SMMU(B, tables_preset, "IDR1.TABLES_PRESET: fixed table bases"),
+	SMMU(B, ecmdq, "IDR1.ECMDQ: enhanced command queues"),
+	SMMU(B, had, "IDR3.HAD: hierarchical attribute disable"),
+	SMMU(B, pbha, "IDR3.PBHA: page-based hardware attributes"),
+	SMMU(B, xnx, "IDR3.XNX: EL0/EL1 execute-never at stage 2"),
+	SMMU(B, pps, "IDR3.PPS: PRI responses carry the PASID"),
+	SMMU(B, mpam, "IDR3.MPAM: memory partitioning and monitoring"),
+	SMMU(B, fwb, "IDR3.FWB: stage 2 forced write-back"),
+	SMMU(B, stt, "IDR3.STT: small translation tables"),
+	SMMU(B, ril, "IDR3.RIL: range invalidation"),
+	SMMU(U, bbml, "IDR3.BBML: break-before-make level"),
+	SMMU(B, e0pd, "IDR3.E0PD: E0PD"),
+	SMMU(B, ptwnnc, "IDR3.PTWNNC: walks of non-cacheable tables are not coherent"),
+	SMMU(B, dpt, "IDR3.DPT: device permission table"),
+	SMMU(U, oas, "IDR5.OAS: output address size encoding"),
+	SMMU(U, oas_bits, "output address size in bits, 0 if reserved"),
+	SMMU(B, gran4k, "IDR5.GRAN4K: 4 KiB granule"),
+	SMMU(B, gran16k, "IDR5.GRAN16K: 16 KiB granule"),
+	SMMU(B, gran64k, "IDR5.GRAN64K: 64 KiB granule"),
+	SMMU(B, ds, "IDR5.DS: 52-bit addresses with 4 KiB and 16 KiB granules"),
+	SMMU(U, vax, "IDR5.VAX: 0 48-bit, 1 52-bit stage 1 input"),
+	SMMU(U, vas_bits, "stage 1 input address size in bits"),
+	SMMU(U, stall_max, "IDR5.STALL_MAX: outstanding stalled transactions"),
+	SMMU(H, implementer, "IIDR.Implementer: JEP106 code (0x43b Arm)"),
+	SMMU(U, revision, "IIDR.Revision"),
+	SMMU(U, variant, "IIDR.Variant"),
+	SMMU(H, product_id, "IIDR.ProductID"),
+	SMMU(U, arch_major, "AIDR.ArchMajorRev (0: SMMUv3)"),
+	SMMU(U, arch_minor, "AIDR.ArchMinorRev: x in SMMUv3.x"),
+	SMMU(U, asid_bits, "ASID bits"),
+	SMMU(U, vmid_bits, "VMID bits"),
+};
+#undef SMMUN
+#undef SMMU
+
+#define AMD(k, m, d) FD(struct rte_iommufd_amd_caps, k, m, d)
+static const struct field_desc amd_fields[] = {
+	AMD(H, efr, "raw extended feature register"),
+	AMD(H, efr2, "raw extended feature register 2"),
+	AMD(B, pref, "EFR.PreFSup: prefetch commands"),
+	AMD(B, ppr, "EFR.PPRSup: peripheral page requests"),
+	AMD(B, xt, "EFR.XTSup: x2APIC interrupts"),
+	AMD(B, nx, "EFR.NXSup: no-execute protection"),
+	AMD(B, gt, "EFR.GTSup: guest (v2, PASID) translation"),
+	AMD(B, ia, "EFR.IASup: INVALIDATE_ALL command"),
+	AMD(B, ga, "EFR.GASup: guest virtual APIC"),
+	AMD(B, he, "EFR.HESup: hardware error registers"),
+	AMD(B, pc, "EFR.PCSup: performance counters"),
+	AMD(U, hats, "EFR.HATS: host table depth encoding (0: 4, 1: 5, 2: 6 levels)"),
+	AMD(U, gats, "EFR.GATS: guest table depth encoding (0: 4, 1: 5 levels)"),
+	AMD(U, glx, "EFR.GLXSup: GCR3 table levels minus one"),
+	AMD(B, gam_vapic, "EFR.GAMSup: guest virtual APIC mode"),
+	AMD(U, pasmax, "EFR.PASmax: PASID width minus one"),
+	AMD(B, gio, "EFR.GIoSup: guest I/O protection"),
+	AMD(B, ha, "EFR.HASup: host access-bit updates"),
+	AMD(B, eph, "EFR.EPHSup: enhanced PPR handling"),
+	AMD(B, hd, "EFR.HDSup: host dirty-bit updates"),
+	AMD(B, snp, "EFR.SNPSup: SEV-SNP"),
+	AMD(B, sevsnpio, "EFR2.SEVSNPIOSup: SEV trusted I/O"),
+	AMD(B, gcr3trpmode, "EFR2.GCR3TRPMode: GCR3 root pointer mode (nesting)"),
+	AMD(U, snpavic, "EFR2.SNPAVICSup: SNP virtual APIC support"),
+	AMD(U, num_int_remap,
+	    "EFR2.NumIntRemapSup: interrupt remapping table size (1: 2048 entries)"),
+	AMD(B, ht_range_ignore, "EFR2.HTRangeIgnore: HyperTransport range not reserved"),
+	AMD(B, snp_page_mode0, "EFR2: DTE Mode 0 allowed with SNP"),
+	AMD(U, host_levels, "host (v1) table levels, 0 if HATS is reserved"),
+	AMD(U, host_width, "IOVA bits of a host (v1) table, 0 if HATS is reserved"),
+	AMD(U, guest_levels, "guest (v2) table levels, 0 if GATS is reserved"),
+	AMD(U, pasid_width, "PASmax + 1: PASID width of the hardware"),
+};
+#undef AMD
+
+#define CMDQV(k, m, d) FD(struct ifd_iommu_hw_info_tegra241_cmdqv, k, m, d)
+static const struct field_desc cmdqv_fields[] = {
+	CMDQV(H, flags, "flags word of the blob"),
+	CMDQV(U, version, "CMDQV version"),
+	CMDQV(U, log2vcmdqs, "log2 of the virtual command queues"),
+	CMDQV(U, log2vsids, "log2 of the virtual StreamIDs per VM"),
+};
+#undef CMDQV
+
+#undef B
+#undef U
+#undef H
+#undef FDN
+#undef FD
+
+static int
+emit(rte_iommufd_cap_field_cb cb, void *arg, const char *group, const char *name,
+		enum rte_iommufd_cap_kind kind, uint64_t value, const char *desc)
+{
+	struct rte_iommufd_cap_field f = {
+		.name = name,
+		.group = group,
+		.kind = kind,
+		.value = value,
+		.desc = desc,
+	};
+
+	return cb(&f, arg);
+}
+
+static int
+emit_table(rte_iommufd_cap_field_cb cb, void *arg, const char *group, const void *base,
+		const struct field_desc *t, size_t n)
+{
+	const unsigned char *p = base;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		uint64_t v = 0;
+		uint32_t v32;
+		uint16_t v16;
+		uint8_t v8;
+
+		switch (t[i].size) {
+		case 1:
+			memcpy(&v8, p + t[i].off, 1);
+			v = v8;
+			break;
+		case 2:
+			memcpy(&v16, p + t[i].off, 2);
+			v = v16;
+			break;
+		case 4:
+			memcpy(&v32, p + t[i].off, 4);
+			v = v32;
+			break;
+		default:
+			memcpy(&v, p + t[i].off, 8);
+			break;
+		}
+		ret = emit(cb, arg, group, t[i].name, t[i].kind, v, t[i].desc);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+#define TABLE_LEN(t) (sizeof(t) / sizeof((t)[0]))
+
+int
+rte_iommufd_hw_caps_foreach(uint32_t hw_info_type, const void *data, size_t len,
+		rte_iommufd_cap_field_cb cb, void *arg)
+{
+	struct rte_iommufd_iommu_caps s;
+	union hw_decoded d;
+	union hw_blob b;
+	uint32_t flag;
+	int ret;
+
+	if (cb == NULL)
+		return -EINVAL;
+	ret = decode_blob(hw_info_type, data, len, &b, &d, &s);
+	if (ret < 0)
+		return ret;
+
+	ret = emit(cb, arg, "summary", "hw_info_type", RTE_IOMMUFD_CAP_UINT, hw_info_type,
+		   "vendor blob type (1 VT-d, 2 SMMUv3, 3 Tegra241 CMDQV, 4 AMD)");
+	if (ret != 0)
+		return ret;
+	if (hw_info_type == RTE_IOMMUFD_HW_INFO_TYPE_TEGRA241_CMDQV)
+		return emit_table(cb, arg, "tegra241_cmdqv", &b.cmdqv, cmdqv_fields,
+				  TABLE_LEN(cmdqv_fields));
+	ret = emit_table(cb, arg, "summary", &s, summary_fields, TABLE_LEN(summary_fields));
+	if (ret != 0)
+		return ret;
+
+	switch (hw_info_type) {
+	case RTE_IOMMUFD_HW_INFO_TYPE_INTEL_VTD:
+		ret = emit(cb, arg, "intel_vtd", "errata_772415_spr17", RTE_IOMMUFD_CAP_BOOL,
+			   (b.vtd.flags & RTE_IOMMUFD_HW_INFO_VTD_ERRATA_772415_SPR17) != 0,
+			   "erratum 772415: no read-only mappings in a nesting parent");
+		if (ret != 0)
+			return ret;
+		return emit_table(cb, arg, "intel_vtd", &d.vtd, vtd_fields, TABLE_LEN(vtd_fields));
+	case RTE_IOMMUFD_HW_INFO_TYPE_ARM_SMMUV3:
+		flag = RTE_IOMMUFD_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI;
+		ret = emit(cb, arg, "arm_smmuv3", "errata_repeat_tlbi_cfgi", RTE_IOMMUFD_CAP_BOOL,
+			   (b.smmu.flags & flag) != 0,
+			   "erratum: TLBI and CFGI commands must be issued twice");
+		if (ret != 0)
+			return ret;
+		return emit_table(cb, arg, "arm_smmuv3", &d.smmu, smmuv3_fields,
+				  TABLE_LEN(smmuv3_fields));
+	default:
+		return emit_table(cb, arg, "amd", &d.amd, amd_fields, TABLE_LEN(amd_fields));
+	}
+}
