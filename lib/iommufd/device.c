@@ -290,6 +290,8 @@ rte_iommufd_device_close(struct rte_iommufd_device *dev)
 		dev->ops->close(dev);
 	if (dev->fd >= 0)
 		close(dev->fd);
+	/* The kernel detached the RID and every PASID with the close. */
+	ifd_space_forget_device(dev->ctx, dev);
 	free(dev);
 }
 

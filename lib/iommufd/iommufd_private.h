@@ -96,6 +96,10 @@ int ifd_device_attach_raw(struct rte_iommufd_device *dev, uint32_t pasid,
 int ifd_check_pasid(struct rte_iommufd_device *dev, const char *op, uint32_t pasid,
 		uint32_t pt_id);
 
+/* A closed device is detached everywhere: drop its attachment records
+ * (and HWPTs left without users) from every address space of @ctx. */
+void ifd_space_forget_device(struct rte_iommufd *ctx, const struct rte_iommufd_device *dev);
+
 /* Features probed from an open iommufd (exposed for tests). */
 uint64_t ifd_probe_features(int fd);
 

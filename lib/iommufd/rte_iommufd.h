@@ -847,7 +847,8 @@ int rte_iommufd_device_open(struct rte_iommufd *ctx, const char *bdf,
 
 /**
  * Unbind and close a device: its PASIDs and RID are detached by the
- * kernel. HWPTs allocated for it must be freed afterwards.
+ * kernel, and address spaces forget its attachments (freeing HWPTs left
+ * without users). HWPTs allocated directly for it must be freed afterwards.
  *
  * @param dev
  *   The device, or NULL.

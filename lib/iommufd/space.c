@@ -336,3 +336,25 @@ rte_iommufd_space_detach(struct rte_iommufd_space *sp, struct rte_iommufd_device
 	pthread_mutex_unlock(&sp->ctx->space_lock);
 	return ret;
 }
+
+void
+ifd_space_forget_device(struct rte_iommufd *ctx, const struct rte_iommufd_device *dev)
+{
+	struct rte_iommufd_space *sp;
+	struct space_att **p, *a;
+
+	pthread_mutex_lock(&ctx->space_lock);
+	for (sp = ctx->spaces; sp != NULL; sp = sp->next) {
+		p = &sp->atts;
+		while ((a = *p) != NULL) {
+			if (a->dev != dev) {
+				p = &a->next;
+				continue;
+			}
+			*p = a->next;
+			hwpt_put(sp, a->sh);
+			free(a);
+		}
+	}
+	pthread_mutex_unlock(&ctx->space_lock);
+}

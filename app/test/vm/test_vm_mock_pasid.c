@@ -29,6 +29,8 @@
 #include "iommufd_test_uapi.h"
 #include "iommufd_uapi.h"
 #include "rte_iommufd.h"
+#include "rte_iommufd_pasid.h"
+#include "rte_pasid.h"
 #include "test.h"
 
 /*
@@ -885,6 +887,90 @@ mock_teardown_leaves_nothing(void)
 	return TEST_SUCCESS;
 }
 
+/* What the kernel has on @pasid of mock device @m (see pasid_check()). */
+static int
+pasid_check_on(const struct mock_dev *m, uint32_t pasid, uint32_t hwpt_id)
+{
+	struct ifd_iommu_test_cmd cmd;
+
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.pasid_check.pasid = pasid;
+	cmd.pasid_check.hwpt_id = hwpt_id;
+	return test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_CHECK_HWPT, m->stdev_id, &cmd);
+}
+
+/*
+ * The policy and the ownership rule on two PASID-capable devices: an
+ * address space moves each RID to a PASID-ready HWPT (shared by both), a
+ * PASID bound from a namespace is live on both devices with that HWPT, and
+ * goes back to the namespace only after both detached.
+ */
+static int
+mock_space_pasid_bind(void)
+{
+	struct rte_iommufd_device *dev2 = NULL, *plain = NULL, *devs[2];
+	struct mock_dev *md2 = NULL, *mplain = NULL;
+	struct rte_iommufd_space *sp = NULL;
+	struct rte_pasid_space *ns = NULL;
+	uint32_t rid_hwpt = 0, rid_hwpt2 = 0, p = 0, p2 = 0, h = 0;
+
+	OK(mock_dev_create("mock1", rte_iommufd_ioas_id(ioas), IFD_MOCK_FLAGS_DEVICE_PASID,
+			   &md2, &dev2));
+	devs[0] = dev;
+	devs[1] = dev2;
+	OK(rte_iommufd_space_create(ctx, ioas, NULL, &sp));
+	/* Before the policy, the RIDs sit on automatic non-PASID page tables. */
+	OK(rte_iommufd_space_attach(sp, dev, RTE_IOMMUFD_NO_PASID, &rid_hwpt));
+	OK(rte_iommufd_space_attach(sp, dev2, RTE_IOMMUFD_NO_PASID, &rid_hwpt2));
+	TEST_ASSERT_EQUAL(rid_hwpt, rid_hwpt2, "one PASID-ready HWPT for both RIDs");
+	TEST_ASSERT(rid_hwpt != md->auto_hwpt_id, "moved off the automatic page table");
+	TEST_ASSERT_SUCCESS(pasid_check_on(md, 0, rid_hwpt), "kernel: RID of mock0");
+	TEST_ASSERT_SUCCESS(pasid_check_on(md2, 0, rid_hwpt), "kernel: RID of mock1");
+
+	OK(rte_pasid_space_create(MOCK_WIDTH, 0, &ns));
+	OK(rte_iommufd_space_pasid_bind(sp, ns, RTE_PASID_OWNER_NONE, devs, 2, &p));
+	TEST_ASSERT(p >= 1 && p <= MOCK_MAX_PASID, "PASID %u in range", p);
+	OK(rte_iommufd_space_attach(sp, dev, p, &h));
+	TEST_ASSERT_EQUAL(h, rid_hwpt, "PASID shares the RID's PASID-ready HWPT");
+	TEST_ASSERT_SUCCESS(pasid_check_on(md, p, h), "kernel: PASID on mock0");
+	TEST_ASSERT_SUCCESS(pasid_check_on(md2, p, h), "kernel: PASID on mock1");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_hwpts(sp), 1, "one HWPT for RIDs and PASIDs");
+	TEST_ASSERT_EQUAL(rte_pasid_state(ns, p, NULL), RTE_PASID_STATE_ALLOCATED, "held");
+	/* A second binding gets another value. */
+	OK(rte_iommufd_space_pasid_bind(sp, ns, RTE_PASID_OWNER_NONE, devs, 2, &p2));
+	TEST_ASSERT(p2 != p, "distinct PASIDs");
+	OK(rte_iommufd_space_pasid_unbind(sp, ns, devs, 2, p2));
+
+	/* A set with a device without PASID is refused before anything is allocated. */
+	OK(mock_dev_create("mock-nopasid", rte_iommufd_ioas_id(ioas), 0, &mplain, &plain));
+	devs[1] = plain;
+	TEST_ASSERT_EQUAL(rte_iommufd_space_pasid_bind(sp, ns, 0, devs, 2, &p2), -EOPNOTSUPP,
+			  "device without PASID");
+	LAST_ERROR_HAS("PASID bind mock-nopasid");
+	TEST_ASSERT_EQUAL(rte_pasid_count(ns), 1, "only the first binding holds a PASID");
+	devs[1] = dev2;
+	rte_iommufd_device_close(plain);
+
+	OK(rte_iommufd_space_pasid_unbind(sp, ns, devs, 2, p));
+	TEST_ASSERT_SUCCESS(pasid_check_on(md, p, 0), "kernel: detached from mock0");
+	TEST_ASSERT_SUCCESS(pasid_check_on(md2, p, 0), "kernel: detached from mock1");
+	TEST_ASSERT_EQUAL(rte_pasid_state(ns, p, NULL), RTE_PASID_STATE_FREE, "back in the namespace");
+	TEST_ASSERT_EQUAL(rte_pasid_count(ns), 0, "nothing held");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_attachments(sp), 2, "the two RIDs remain");
+	/* Closing a device detaches it everywhere; the space forgets it. */
+	rte_iommufd_device_close(dev2);
+	TEST_ASSERT_EQUAL(rte_iommufd_space_attachments(sp), 1, "mock1 forgotten");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_free(sp), -EBUSY, "mock0 still attached");
+	rte_iommufd_device_close(dev);
+	dev = NULL;
+	md = NULL;
+	TEST_ASSERT_EQUAL(rte_iommufd_space_hwpts(sp), 0, "HWPT freed with its last user");
+	TEST_ASSERT_EQUAL(rte_iommufd_destroy(ctx, rid_hwpt), -ENOENT, "gone from the kernel");
+	OK(rte_iommufd_space_free(sp));
+	rte_pasid_space_free(ns);
+	return TEST_SUCCESS;
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE_ST(setup, teardown, mock_hw_info_pasid_width),
 	TEST_CASE_ST(setup, teardown, mock_hwpt_alloc_with_and_without_pasid),
@@ -896,6 +982,7 @@ static const struct test_case cases[] = {
 	TEST_CASE_ST(setup, teardown, mock_failed_replace_keeps_old),
 	TEST_CASE_ST(setup, teardown, mock_fault_queue_on_pasid),
 	TEST_CASE_ST(setup, teardown, mock_teardown_leaves_nothing),
+	TEST_CASE_ST(setup, teardown, mock_space_pasid_bind),
 	TEST_CASES_END(),
 };
 
