@@ -161,7 +161,7 @@ space_size(void)
 		TEST_ASSERT(size <= (ssize_t)(n + n / 8 + n / 256 + 4096),
 			"width %u: %zd", w, size);
 		TEST_ASSERT(size % 64 == 0, "width %u: %zd", w, size);
-		TEST_ASSERT(size > prev, "width %u grows", w);
+		TEST_ASSERT(size >= prev, "width %u does not shrink", w);
 		prev = size;
 	}
 	printf("# width 20: %zd bytes\n", rte_pasid_space_size(20));
@@ -332,12 +332,25 @@ audit_detects_corruption(void)
 	st[7] = 0x41; /* not a valid state */
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "state byte");
 	st[7] = PASID_ST_FREE;
-	st[9] = 3; /* owner 3 is not registered */
+	/* Owner 3 is not registered; the counters are made to agree. */
+	st[9] = 3;
+	pasid_bit_set(s, 9);
+	s->allocated++;
+	s->owners[2].count++;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "unused owner");
+	s->owners[2].used = 1;
+	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "owner 3 registered");
+	s->owners[2].used = 0;
+	s->owners[2].count--;
+	s->allocated--;
+	pasid_bit_clear(s, 9);
 	st[9] = PASID_ST_FREE;
 	s->allocated++;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "counter");
 	s->allocated--;
+	s->width = 9;
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "width above max");
+	s->width = 8;
 	st[0] = PASID_ST_FREE;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "PASID 0");
 	st[0] = PASID_ST_RESERVED;
@@ -347,14 +360,8 @@ audit_detects_corruption(void)
 	*top ^= 1;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "summary bit");
 	*top ^= 1;
-	/* The rebuild after a dead holder repairs what audit reports. */
-	index[1] = UINT64_MAX;
-	st[100] = 0x55;
-	TEST_ASSERT(pasid_derive(s, true) >= 2, "derive counts differences");
-	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "repaired");
-	TEST_ASSERT_EQUAL(rte_pasid_state(s, 100, NULL), RTE_PASID_STATE_ALLOCATED,
-		"an invalid state byte is kept allocated");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, RTE_PASID_OWNER_NONE), 2, "index repaired");
+	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "restored");
+	/* Repairs after a dead holder: test_pasid_mp. */
 	return TEST_SUCCESS;
 }
 
@@ -1202,18 +1209,19 @@ worker_main(void *arg)
 	struct worker *wk = arg;
 	uint32_t step;
 
+	/* 30% alloc, 10% alloc_value, 50% free, 10% state check. */
 	for (step = 0; step < THREAD_STEPS; step++) {
 		uint32_t op = rng_below(&wk->seed, 10);
 		unsigned int owner = 0;
 		int p;
 
-		if (op < 5) {
+		if (op < 3) {
 			p = rte_pasid_alloc(mt_space, wk->owner);
 			if (p > 0)
 				wk->held[wk->nheld++] = (uint32_t)p;
 			else if (p != -ENOSPC)
 				wk->error = p;
-		} else if (op < 6) {
+		} else if (op < 4) {
 			uint32_t v = 1 + rng_below(&wk->seed, 4095);
 
 			p = rte_pasid_alloc_value(mt_space, wk->owner, v);

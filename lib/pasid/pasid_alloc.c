@@ -45,19 +45,6 @@ pasid_take(struct rte_pasid_space *s, uint32_t p, unsigned int owner)
 		s->owners[owner - 1].count++;
 }
 
-void
-pasid_release(struct rte_pasid_space *s, uint32_t p)
-{
-	uint8_t *st = pasid_states(s);
-	uint8_t owner = st[p];
-
-	st[p] = PASID_ST_FREE;
-	pasid_bit_clear(s, p);
-	s->allocated--;
-	if (owner >= 1 && owner <= RTE_PASID_OWNER_MAX)
-		s->owners[owner - 1].count--;
-}
-
 uint32_t
 pasid_free_owners(struct rte_pasid_space *s, uint64_t mask)
 {

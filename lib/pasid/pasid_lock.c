@@ -10,9 +10,10 @@
  * the 2-core VM the benchmark ran on, against 17.5 ns for a process-shared
  * robust pthread mutex, and an alloc+free pair takes it twice.
  *
- * A waiter spins, then yields; every PASID_CHECK_ROUNDS rounds it checks
- * that the holder still exists (/proc/<tid>/stat present, not a zombie,
- * same start time: a thread id can be recycled). If not, it swaps its own
+ * A waiter spins with exponential backoff, then yields; every
+ * PASID_CHECK_ROUNDS yields it checks that the holder still exists
+ * (/proc/<tid>/stat present or kill() finds it, not a zombie, same start
+ * time: a thread id can be recycled). If not, it swaps its own
  * token in with a compare-and-swap (one of several waiters wins) and
  * rebuilds what the dead holder may have left half-updated (pasid_derive).
  * A critical section only writes state bytes, then derived data; the state
@@ -23,6 +24,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +33,10 @@
 
 #include "pasid_private.h"
 
-/* Pause instructions between two yields. */
-#define PASID_SPINS 128u
+/* Longest pause between two looks at a busy lock (exponential backoff). */
+#define PASID_BACKOFF_MAX 64u
+/* Pauses between two yields. */
+#define PASID_SPINS 512u
 /* Yields between two liveness checks of the holder (about 0.5 ms). */
 #define PASID_CHECK_ROUNDS 64u
 
@@ -118,10 +122,13 @@ pasid_holder_dead(uint64_t token)
 	uint64_t start;
 	char state;
 	int ret;
+	pid_t tid = (pid_t)(uint32_t)token;
 
-	ret = pasid_proc_stat((pid_t)(uint32_t)token, &state, &start);
-	if (ret == -ENOENT)
-		return true;
+	ret = pasid_proc_stat(tid, &state, &start);
+	if (ret == -ENOENT) {
+		/* Gone, unless /proc hides it (hidepid) and it still exists. */
+		return kill(tid, 0) < 0 && errno == ESRCH;
+	}
 	if (ret < 0)
 		return false; /* cannot tell: keep waiting */
 	if (state == 'Z' || state == 'X')
@@ -142,7 +149,7 @@ pasid_cpu_relax(void)
 void
 pasid_lock_slow(struct rte_pasid_space *s, uint64_t me)
 {
-	unsigned int spins = 0, rounds = 0;
+	unsigned int delay = 1, spins = 0, rounds = 0, i;
 	uint64_t cur;
 
 	for (;;) {
@@ -153,10 +160,15 @@ pasid_lock_slow(struct rte_pasid_space *s, uint64_t me)
 				return;
 			continue;
 		}
-		if (++spins < PASID_SPINS) {
+		/* Look at the lock less and less often: the holder keeps its
+		 * cache line and gets done sooner. */
+		for (i = 0; i < delay; i++)
 			pasid_cpu_relax();
+		spins += delay;
+		if (delay < PASID_BACKOFF_MAX)
+			delay <<= 1;
+		if (spins < PASID_SPINS)
 			continue;
-		}
 		spins = 0;
 		sched_yield();
 		if (++rounds % PASID_CHECK_ROUNDS != 0 || !pasid_holder_dead(cur))

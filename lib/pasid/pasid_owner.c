@@ -45,10 +45,10 @@ rte_pasid_owner_register(struct rte_pasid_space *space, pid_t pid)
 	if (kill(pid, 0) < 0 && errno == ESRCH)
 		return -ESRCH;
 	ret = pasid_proc_stat(pid, &state, &start);
-	if (ret == -ENOENT || (ret == 0 && (state == 'Z' || state == 'X')))
+	if (ret == 0 && (state == 'Z' || state == 'X'))
 		return -ESRCH;
 	if (ret < 0)
-		start = 0; /* no /proc: no guard against pid reuse */
+		start = 0; /* /proc unreadable: no guard against pid reuse */
 
 	ret = -ENOSPC;
 	pasid_lock(space);
@@ -133,9 +133,9 @@ rte_pasid_owner_alive(const struct rte_pasid_owner_info *owner, void *arg)
 		return 0;
 	if (kill(owner->pid, 0) < 0 && errno == ESRCH)
 		return 0;
+	/* kill() found it: a missing /proc entry means hidepid or a race
+	 * with its exit, which the next reclaim sees. */
 	ret = pasid_proc_stat(owner->pid, &state, &start);
-	if (ret == -ENOENT)
-		return 0;
 	if (ret < 0)
 		return 1; /* cannot tell */
 	if (state == 'Z' || state == 'X')

@@ -182,8 +182,21 @@ PASID_HIDDEN int pasid_proc_stat(pid_t tid, char *state, uint64_t *start_time);
  */
 PASID_HIDDEN uint32_t pasid_derive(struct rte_pasid_space *s, bool fix);
 
-/* Allocation helpers (pasid_alloc.c), lock held. */
-PASID_HIDDEN void pasid_release(struct rte_pasid_space *s, uint32_t p);
+/* Lock held, @p p allocated: make it free. */
+static inline void
+pasid_release(struct rte_pasid_space *s, uint32_t p)
+{
+	uint8_t *st = pasid_states(s);
+	uint8_t owner = st[p];
+
+	st[p] = PASID_ST_FREE;
+	pasid_bit_clear(s, p);
+	s->allocated--;
+	if (owner >= 1 && owner <= RTE_PASID_OWNER_MAX)
+		s->owners[owner - 1].count--;
+}
+
+/* Lock held: free the PASIDs of the owners in @p mask (bit i: owner i+1). */
 PASID_HIDDEN uint32_t pasid_free_owners(struct rte_pasid_space *s, uint64_t mask);
 
 /*

@@ -248,12 +248,17 @@ pasid_derive(struct rte_pasid_space *s, bool fix)
 {
 	uint32_t owner_count[RTE_PASID_OWNER_MAX] = { 0 };
 	uint64_t nvalues = UINT64_C(1) << s->max_width;
-	uint64_t limit = UINT64_C(1) << s->width;
 	uint32_t allocated = 0, reserved = 0, diff = 0;
 	uint8_t *st = pasid_states(s);
-	uint64_t i, v;
+	uint64_t i, v, limit;
 	unsigned int l;
 
+	if (s->width == 0 || s->width > s->max_width) {
+		diff++;
+		if (fix)
+			s->width = s->max_width;
+	}
+	limit = UINT64_C(1) << s->width;
 	if (st[RTE_PASID_RID] != PASID_ST_RESERVED) {
 		diff++;
 		if (fix)
@@ -299,7 +304,8 @@ pasid_derive(struct rte_pasid_space *s, bool fix)
 
 		for (b = 0; b < 64; b++) {
 			v = i * 64 + b;
-			if (v == RTE_PASID_RID || v >= limit || st[v] != PASID_ST_FREE)
+			if (v == RTE_PASID_RID || v >= limit || v >= nvalues ||
+					st[v] != PASID_ST_FREE)
 				want |= UINT64_C(1) << b;
 		}
 		pasid_derive_word(&pasid_level(s, 0)[i], want, fix, &diff);

@@ -33,12 +33,21 @@
  *
  * Owners and dead processes: an allocation records an owner, a slot
  * returned by rte_pasid_owner_register() for a process (pid and start
- * time, so that a recycled pid is not mistaken for the owner).
- * rte_pasid_space_reclaim() frees the PASIDs of owners that are no longer
- * alive. Recovery after a process died: in a surviving process, detach the
- * dead process's PASIDs from the devices (the kernel keeps them attached as
- * long as the device file is open), then call rte_pasid_space_reclaim().
- * A process that exits cleanly calls rte_pasid_owner_unregister().
+ * time, so that a recycled pid is not mistaken for the owner). A process
+ * that exits cleanly calls rte_pasid_owner_unregister(), which frees its
+ * PASIDs. When a process dies without doing so, a surviving process (e.g.
+ * the DPDK primary, on a secondary's disconnection, or periodically):
+ * -# detaches the dead process's PASIDs from devices whose file is still
+ *    open in a surviving process (rte_pasid_next() lists the PASIDs with
+ *    their owners); where only the dead process had the device file open,
+ *    the kernel detached them when the file was closed;
+ * -# calls rte_pasid_space_reclaim(), which frees the PASIDs of every
+ *    owner whose process is gone (or whatever the given liveness callback
+ *    decides) and releases their slots.
+ * If the process died while holding the namespace lock, the next caller
+ * takes the lock over and repairs the namespace first (see below); nothing
+ * else is needed. Allocations made with RTE_PASID_OWNER_NONE are never
+ * reclaimed.
  *
  * Concurrency: every call is thread-safe and process-safe. Calls take a
  * lock word in the namespace that records the holding thread (kernel thread
@@ -172,7 +181,7 @@ int rte_pasid_shared_width(const unsigned int *widths, unsigned int n);
 /**
  * The memory a namespace needs.
  *
- * About 9.2 bits per value: one byte of state and owner, one bit of index
+ * About 9 bits per value: one byte of state and owner, one bit of index
  * and the index summaries (1.13 MiB for width 20).
  *
  * @param max_width
