@@ -777,7 +777,6 @@ class Analyzer:
         for fl in files.values():
             for f in fl:
                 self.funcs.setdefault(f.name, f)
-        self.errors = []
 
     # -- errno of the err argument --------------------------------------
 
@@ -1286,12 +1285,14 @@ def render(msgs):
         'for ``rte_iommufd_last_error()``. ``<what>`` names the operation and its',
         'objects; ``<reason>`` is the library\'s explanation, or ``strerror()`` of the',
         'errno when the library has none (rows with the errno *any* or *other*).',
-        'Words in angle brackets stand for values; ``a|b`` means either word.',
-        'The function names under each pattern are the public calls that can print it.',
+        'Words in angle brackets stand for values, ``a|b`` means either word and',
+        '``[x]`` optional text. Under each pattern are the public calls that can print',
+        'it. :doc:`troubleshooting` walks through the common cases.',
         '',
         'The DPDK adapter (``drivers/bus/iommufd``) logs through DPDK with the log type',
-        '``bus.iommufd``; its messages are listed last. Debug-level trace lines are not',
-        'listed: they report successes.',
+        '``bus.iommufd``; its own messages are listed last, and it forwards the',
+        'library\'s as ``BUS_IOMMUFD: iommufd: <message>``. Debug-level trace lines are',
+        'not listed: they report successes.',
         '',
     ]
     bypath = {}
