@@ -36,6 +36,9 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build"
 
+step "documentation (Doxygen API reference and Sphinx guides, offline)"
+ninja -C "$build" doc
+
 if printf '%s\n' "${suites[@]}" | grep -qx vm; then
 	step "guest kernel (cached: a cold build takes about 5 minutes)"
 	DPDK_IOMMUFD_KERNEL=$("$top/buildtools/vm/build-guest-kernel.sh")

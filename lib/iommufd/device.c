@@ -116,13 +116,19 @@ rte_iommufd_device_find_cdev(const char *bdf, const char *sysfs_root, char *name
 	if (!path_join(devdir, sizeof(devdir), sysfs_root, "bus/pci/devices") ||
 	    !path_join(devdir, sizeof(devdir), strcpy(vdir, devdir), addr))
 		return ifd_fail(-ENAMETOOLONG, "sysfs root path too long", "VFIO cdev lookup %s", addr);
-	if (stat(devdir, &st) != 0)
+	if (stat(devdir, &st) != 0) {
+		/* Only a missing entry means a missing device (not e.g. ENOMEM). */
+		if (errno != ENOENT && errno != ENOTDIR)
+			return ifd_fail(-errno, NULL, "VFIO cdev lookup %s: %s", addr, devdir);
 		return ifd_fail(-ENODEV, "no such PCI device (check the address with lspci)",
 				"VFIO cdev lookup %s", addr);
+	}
 	if (!path_join(vdir, sizeof(vdir), devdir, "vfio-dev"))
 		return ifd_fail(-ENAMETOOLONG, "sysfs root path too long", "VFIO cdev lookup %s", addr);
 	d = opendir(vdir);
 	if (d == NULL) {
+		if (errno != ENOENT)
+			return ifd_fail(-errno, NULL, "VFIO cdev lookup %s: %s", addr, vdir);
 		pci_driver_name(devdir, drv, sizeof(drv));
 		if (strcmp(drv, "vfio-pci") == 0)
 			return ifd_fail(-ENOTSUP,
@@ -183,8 +189,20 @@ rte_iommufd_device_create(struct rte_iommufd *ctx, const char *name, uint32_t de
 	dev->dev_id = dev_id;
 	dev->ops = ops;
 	dev->priv = priv;
-	if (ctx->features & RTE_IOMMUFD_FEAT_HW_INFO)
-		dev->hw_info_valid = rte_iommufd_device_hw_info(dev, &dev->hw_info) == 0;
+	if (ctx->features & RTE_IOMMUFD_FEAT_HW_INFO) {
+		int ret = rte_iommufd_device_hw_info(dev, &dev->hw_info);
+
+		/*
+		 * Only a device without hardware information (EOPNOTSUPP) goes
+		 * on without it: a transient failure (ENOMEM) must not leave a
+		 * handle that reports no PASID support for good.
+		 */
+		if (ret < 0 && ret != -EOPNOTSUPP) {
+			free(dev);
+			return ret;
+		}
+		dev->hw_info_valid = ret == 0;
+	}
 	*devp = dev;
 	return 0;
 }

@@ -1105,7 +1105,8 @@ int rte_iommufd_space_create(struct rte_iommufd *ctx, struct rte_iommufd_ioas *i
  * @param space
  *   The space, or NULL.
  * @return
- *   0, or -EBUSY (attachments remain; the space stays valid).
+ *   0, or -EBUSY (attachments remain, or a device outside the space
+ *   still uses its own IOAS; the space stays valid).
  */
 int rte_iommufd_space_free(struct rte_iommufd_space *space);
 
@@ -1217,7 +1218,9 @@ struct rte_iommufd_device_ops {
  * @param devp
  *   Set to the new device.
  * @return
- *   0, or -EINVAL, -ENOMEM.
+ *   0, or -EINVAL, -ENOMEM, or an error of rte_iommufd_device_hw_info()
+ *   other than -EOPNOTSUPP (the device's hardware information is read
+ *   here; a device without any is accepted).
  */
 int rte_iommufd_device_create(struct rte_iommufd *ctx, const char *name,
 		uint32_t dev_id, const struct rte_iommufd_device_ops *ops,

@@ -102,8 +102,14 @@ rte_iommufd_space_free(struct rte_iommufd_space *sp)
 	}
 	if (sp->own_ioas) {
 		ret = rte_iommufd_ioas_free(sp->ioas);
-		if (ret < 0)
+		if (ret < 0) {
+			/* The IOAS is still used outside the space: keep the space valid. */
+			pthread_mutex_lock(&sp->ctx->space_lock);
+			sp->next = sp->ctx->spaces;
+			sp->ctx->spaces = sp;
+			pthread_mutex_unlock(&sp->ctx->space_lock);
 			return ret;
+		}
 	}
 	free(sp);
 	return 0;

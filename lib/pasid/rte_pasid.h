@@ -55,7 +55,7 @@
  * takes the lock over and rebuilds the namespace's index from its
  * per-PASID state, which the holder updates with single byte stores, so
  * that no allocation is lost or duplicated. Liveness checks read
- * /proc/<tid>/stat; all processes sharing a namespace must be in the same
+ * /proc/TID/stat; all processes sharing a namespace must be in the same
  * PID namespace (checked by rte_pasid_space_attach()). The calls are not
  * async-signal-safe.
  *
@@ -469,7 +469,7 @@ int rte_pasid_count(struct rte_pasid_space *space);
 
 /**
  * Register a process as an owner of PASIDs. The slot records the pid and
- * the process start time (from /proc/<pid>/stat; 0 if /proc cannot be
+ * the process start time (from /proc/PID/stat; 0 if /proc cannot be
  * read), so that a later process with the same pid is not taken for it.
  * A process may register several owners.
  *
@@ -516,7 +516,7 @@ int rte_pasid_owner_get(struct rte_pasid_space *space, unsigned int owner,
 
 /**
  * The default liveness check. An owner is dead when kill(pid, 0) fails
- * with ESRCH, when /proc/<pid>/stat shows a zombie (killed but not yet
+ * with ESRCH, when /proc/PID/stat shows a zombie (killed but not yet
  * reaped by its parent) or when the process's start time differs from the
  * one recorded at registration (the pid was recycled). When nothing can be
  * read the owner is considered alive.
