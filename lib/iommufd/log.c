@@ -110,18 +110,18 @@ rte_iommufd_errno_name(int err)
 		{ ETIMEDOUT, "ETIMEDOUT" }, { ENOTCONN, "ENOTCONN" },
 		{ EADDRINUSE, "EADDRINUSE" },
 	};
+	/* Unsigned: -INT_MIN is not an int. */
+	unsigned int e = err < 0 ? 0u - (unsigned int)err : (unsigned int)err;
 	size_t i;
 
-	if (err < 0)
-		err = -err;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].err == err)
+		if ((unsigned int)names[i].err == e)
 			return names[i].name;
-	snprintf(errno_buf, sizeof(errno_buf), "errno %d", err);
+	snprintf(errno_buf, sizeof(errno_buf), "errno %u", e);
 	return errno_buf;
 }
 
-static int
+static int __attribute__((format(printf, 4, 0)))
 record(enum rte_iommufd_log_level level, int err, const char *hint,
 		const char *fmt, va_list ap)
 {

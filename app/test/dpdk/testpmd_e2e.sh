@@ -1,0 +1,429 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-iommufd authors
+#
+# End-to-end test of the iommufd adapter with Debian's unmodified
+# dpdk-testpmd (DPDK 22.11). Runs INSIDE the test guest (as root, two e1000e
+# NICs on one hub at 0000:00:02.0 and 0000:00:03.0 bound to vfio-pci, 2 MB
+# hugepages on /dev/hugepages), e.g. from the host:
+#
+#   buildtools/vm/run-vm.sh -- app/test/dpdk/testpmd_e2e.sh \
+#       --lib build-dpdk/drivers/bus/iommufd/librte_bus_iommufd.so
+#   buildtools/vm/run-vm.sh --aw-bits 39 -- app/test/dpdk/testpmd_e2e.sh \
+#       --lib build-dpdk/drivers/bus/iommufd/librte_bus_iommufd.so --aw39
+#
+# (meson test -C build-dpdk --suite vm runs both: app/test/dpdk/meson.build)
+#
+# Each case starts testpmd with the adapter preloaded, io forwarding between
+# the two ports started with tx_first, and checks:
+# - the adapter's log line names the chosen mode;
+# - the descriptors the process holds (/proc/PID/fd): /dev/iommu and the
+#   VFIO cdevs and no VFIO container or group over iommufd, the reverse with
+#   RTE_IOMMUFD_MODE=type1 (the control);
+# - both ports' RX and TX counters are non-zero and grow between two
+#   "show port stats all";
+# - the guest kernel logged no DMA remapping fault.
+#
+# Cases (default: iommufd-va iommufd-pa iommufd-xmem type1-va mp):
+#   iommufd-va, iommufd-pa   auto mode (iommufd), --iova-mode=va / pa
+#   iommufd-xmem             auto mode, mbufs in external memory
+#                            (--mp-alloc=xmem: anonymous 4 KiB pages at
+#                            0x7f... addresses, mapped through the memory
+#                            events of rte_malloc_heap_memory_add)
+#   type1-va, type1-pa       RTE_IOMMUFD_MODE=type1 (the control)
+#   mp                       a primary testpmd forwarding and a secondary
+#                            testpmd (--proc-type=secondary): the secondary
+#                            gets the iommufd and the device cdevs from the
+#                            primary (action "bus_iommufd_mp") and reads
+#                            the ports' counters through its own BAR maps;
+#                            the primary answers the telemetry commands
+#                            /iommufd/devices, /iommufd/caps, /iommufd/mappings
+# With --aw39 (a guest with a 39-bit IOMMU, run-vm.sh --aw-bits 39):
+#   iommufd-va               forwards: EAL places its memory at 4 GiB, its
+#                            IOVAs fit a 39-bit aperture
+#   aw39-xmem                external memory at 0x7f... (IOVA as VA) lies
+#                            beyond the aperture: the adapter must say so
+#                            (address, IOVA ranges, what to do), and the
+#                            kernel's DMA faults confirm the diagnosis
+# Output is TAP; exit status 0 when every case passed.
+
+set -u
+
+lib=
+cases=()
+ports="0000:00:02.0 0000:00:03.0"
+testpmd=${TESTPMD:-/usr/bin/dpdk-testpmd}
+init_timeout=${INIT_TIMEOUT:-300}
+fwd_seconds=${FWD_SECONDS:-4}
+keep=0
+
+usage() {
+	sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2
+	echo "usage: $0 --lib PATH [--case NAME]... [--aw39] [--keep-logs]" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--lib) lib=$2; shift 2 ;;
+	--case) cases+=("$2"); shift 2 ;;
+	--aw39) cases+=(iommufd-va aw39-xmem); shift ;;
+	--keep-logs) keep=1; shift ;;
+	-h|--help) usage ;;
+	*) echo "unknown argument '$1'" >&2; usage ;;
+	esac
+done
+[ -n "$lib" ] || usage
+lib=$(readlink -f "$lib")
+[ ${#cases[@]} -gt 0 ] || cases=(iommufd-va iommufd-pa iommufd-xmem type1-va mp)
+
+# A testpmd that died must not kill the script through its command fifo.
+trap '' PIPE
+work=$(mktemp -d /tmp/testpmd_e2e.XXXXXX)
+[ $keep = 1 ] || trap 'rm -rf "$work"' EXIT
+n=0
+failed=0
+
+echo "1..${#cases[@]}"
+
+# Bail out of the whole run: the environment is not what the test needs.
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || bail "must run as root (inside the test guest)"
+[ -x "$testpmd" ] || bail "$testpmd missing (package dpdk)"
+[ -f "$lib" ] || bail "adapter library $lib missing (build it first)"
+for p in $ports; do
+	[ "$(basename "$(readlink -f /sys/bus/pci/devices/$p/driver)")" = vfio-pci ] ||
+		bail "$p is not bound to vfio-pci"
+done
+grep -q hugetlbfs /proc/mounts || bail "no hugetlbfs mounted"
+
+# Print a file as TAP diagnostics.
+diag() {
+	sed 's/^/# /' "$1"
+}
+
+dmar_faults() {
+	dmesg 2>/dev/null | grep -cE 'DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault' || true
+}
+
+# RX-packets and TX-packets of "show port stats all", one line per port and
+# snapshot: "<port> <rx> <tx>".
+port_stats() {
+	awk '/NIC statistics for port/ { port = $(NF - 1); next }
+	     port != "" && /RX-packets:/ { rx = $2 }
+	     port != "" && /TX-packets:/ { print port, rx, $2; port = "" }' "$1"
+}
+
+# Classify the descriptors of a process: sets fd_iommu, fd_cdev,
+# fd_container and fd_group to counts.
+scan_fds() {
+	local pid=$1 t
+	fd_iommu=0 fd_cdev=0 fd_container=0 fd_group=0
+	for f in /proc/"$pid"/fd/*; do
+		t=$(readlink "$f" 2>/dev/null) || continue
+		case "$t" in
+		/dev/iommu) fd_iommu=$((fd_iommu + 1)) ;;
+		/dev/vfio/devices/vfio*) fd_cdev=$((fd_cdev + 1)) ;;
+		/dev/vfio/vfio) fd_container=$((fd_container + 1)) ;;
+		/dev/vfio/[0-9]*|/dev/vfio/noiommu-*) fd_group=$((fd_group + 1)) ;;
+		esac
+	done
+}
+
+# run_case NAME MODE IOVA EXPECT [TESTPMD-ARGS...]: MODE is auto or type1;
+# EXPECT is forward, or out-of-range (forwarding runs, the adapter reports
+# memory beyond the IOMMU's aperture and the kernel DMA faults on it).
+# Sets "why" on failure.
+run_case() {
+	local name=$1 mode=$2 iova=$3 expect=$4
+	local log=$work/$name.log in=$work/$name.in pid waited=0 rc
+	local args=(-l 0-1 -n 1 --in-memory --iova-mode="$iova")
+	local faults_before
+
+	shift 4
+	for p in $ports; do
+		args+=(-a "$p")
+	done
+	args+=(-- -i --forward-mode=io --nb-cores=1 "$@")
+	faults_before=$(dmar_faults)
+	mkfifo "$in"
+	if [ "$mode" = auto ]; then
+		env -u RTE_IOMMUFD_MODE LD_PRELOAD="$lib" "$testpmd" "${args[@]}" \
+			< "$in" > "$log" 2>&1 &
+	else
+		env RTE_IOMMUFD_MODE="$mode" LD_PRELOAD="$lib" "$testpmd" "${args[@]}" \
+			< "$in" > "$log" 2>&1 &
+	fi
+	pid=$!
+	exec 3> "$in"
+	echo "# $name: testpmd pid $pid (RTE_IOMMUFD_MODE=$mode, --iova-mode=$iova)"
+
+	while ! grep -q 'testpmd> ' "$log" 2>/dev/null; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			break
+		fi
+		if [ $waited -ge "$init_timeout" ]; then
+			why="testpmd showed no prompt within $init_timeout s"
+			kill -9 "$pid" 2>/dev/null
+			exec 3>&-
+			wait "$pid" 2>/dev/null
+			return 1
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	echo "# $name: prompt after ${waited} s"
+
+	if ! kill -0 "$pid" 2>/dev/null; then
+		exec 3>&-
+		wait "$pid"
+		why="testpmd exited (status $?) before its prompt"
+		return 1
+	fi
+	scan_fds "$pid"
+	# e1000e links come up a few seconds after the ports start.
+	waited=0
+	while [ $waited -lt 30 ] && { ! grep -q 'Port 0: link state change event' "$log" ||
+				      ! grep -q 'Port 1: link state change event' "$log"; }; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	echo "start tx_first" >&3
+	sleep "$fwd_seconds"
+	echo "show port stats all" >&3
+	sleep "$fwd_seconds"
+	echo "show port stats all" >&3
+	sleep 2
+	echo "stop" >&3
+	echo "quit" >&3
+	exec 3>&-
+	waited=0
+	while kill -0 "$pid" 2>/dev/null && [ $waited -lt 120 ]; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	echo "# $name: testpmd quit after ${waited} s"
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid"
+		wait "$pid" 2>/dev/null
+		why="testpmd did not quit"
+		return 1
+	fi
+	wait "$pid"
+	rc=$?
+	[ $rc = 0 ] || { why="testpmd exited with status $rc"; return 1; }
+
+	check_mode_line "$log" "$mode" || return 1
+	check_iova_mode "$log" "$iova" || return 1
+	check_fds "$mode" || return 1
+	check_stats "$log" || return 1
+	if [ "$expect" = out-of-range ]; then
+		check_out_of_range "$log" "$faults_before"
+		return
+	fi
+	if [ "$(dmar_faults)" != "$faults_before" ]; then
+		why="the guest kernel logged DMA remapping faults"
+		dmesg 2>/dev/null | grep -E 'DMAR' | tail -n 5 | sed 's/^/# dmesg: /'
+		return 1
+	fi
+	return 0
+}
+
+# wait_prompt LOG PID: 0 once testpmd shows its prompt, 1 if it exited or
+# the time ran out ("why" set).
+wait_prompt() {
+	local log=$1 pid=$2 waited=0
+	while ! grep -q 'testpmd> ' "$log" 2>/dev/null; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			why="testpmd (pid $pid) exited before its prompt"
+			return 1
+		fi
+		if [ $waited -ge "$init_timeout" ]; then
+			why="testpmd (pid $pid) showed no prompt within $init_timeout s"
+			return 1
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	return 0
+}
+
+# stop_testpmd PID FD: quit through the command fifo open on FD, wait.
+stop_testpmd() {
+	local pid=$1 fd=$2 waited=0
+	echo "quit" >&"$fd" 2>/dev/null
+	eval "exec $fd>&-"
+	while kill -0 "$pid" 2>/dev/null && [ $waited -lt 120 ]; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+# A primary forwarding and a secondary reading the counters.
+run_mp_case() {
+	local name=$1 plog=$work/$1.primary.log slog=$work/$1.log
+	local pin=$work/$1.pin sin=$work/$1.sin ppid spid rc=0 stats p rx
+	local eal=(-l 0-1 -n 1 --file-prefix=e2e_mp)
+
+	mkfifo "$pin" "$sin"
+	env -u RTE_IOMMUFD_MODE LD_PRELOAD="$lib" "$testpmd" "${eal[@]}" -a 0000:00:02.0 \
+		-a 0000:00:03.0 -- -i --forward-mode=io --nb-cores=1 < "$pin" > "$plog" 2>&1 &
+	ppid=$!
+	exec 5> "$pin"
+	if ! wait_prompt "$plog" "$ppid"; then
+		stop_testpmd "$ppid" 5
+		diag "$plog"
+		return 1
+	fi
+	echo "start tx_first" >&5
+	sleep "$fwd_seconds"
+	if ! check_telemetry e2e_mp; then
+		stop_testpmd "$ppid" 5
+		return 1
+	fi
+	env -u RTE_IOMMUFD_MODE LD_PRELOAD="$lib" "$testpmd" "${eal[@]}" \
+		--proc-type=secondary -- -i < "$sin" > "$slog" 2>&1 &
+	spid=$!
+	exec 6> "$sin"
+	echo "# $name: primary pid $ppid, secondary pid $spid"
+	if ! wait_prompt "$slog" "$spid"; then
+		rc=1
+	else
+		scan_fds "$spid"
+		echo "show port stats all" >&6
+		sleep 2
+	fi
+	stop_testpmd "$spid" 6
+	stop_testpmd "$ppid" 5
+	[ $rc = 0 ] || { diag "$plog"; return 1; }
+	check_mode_line "$slog" auto || return 1
+	check_fds auto || return 1
+	stats=$(port_stats "$slog")
+	echo "$stats" | sed 's/^/# secondary stats (port rx tx): /'
+	for p in 0 1; do
+		rx=$(echo "$stats" | awk -v p=$p '$1 == p { print $2; exit }')
+		if [ -z "$rx" ] || ! [ "$rx" -gt 0 ]; then
+			why="the secondary reads no RX packets on port $p"
+			return 1
+		fi
+	done
+	return 0
+}
+
+# The adapter's telemetry commands, through DPDK's own client.
+check_telemetry() {
+	local prefix=$1 out=$work/telemetry.json
+	printf '/iommufd/devices\n/iommufd/caps,0000:00:02.0\n/iommufd/mappings\n' |
+		python3 /usr/bin/dpdk-telemetry.py -f "$prefix" > "$out" 2>&1
+	sed 's/^/# telemetry: /' "$out"
+	grep -q '"mode": "iommufd"' "$out" &&
+		grep -q '"devices": \["0000:00:02.0", "0000:00:03.0"\]' "$out" &&
+		grep -q '"hw_info_type": 1' "$out" &&
+		grep -qE '"memseg_bytes": [1-9]' "$out" && return 0
+	why="unexpected telemetry answers"
+	return 1
+}
+
+check_mode_line() {
+	local log=$1 mode=$2 want
+	if [ "$mode" = type1 ]; then
+		want='BUS_IOMMUFD: RTE_IOMMUFD_MODE=type1: using the legacy VFIO type1 container'
+	else
+		want='BUS_IOMMUFD: RTE_IOMMUFD_MODE=auto: using iommufd'
+	fi
+	grep -qF "$want" "$log" && return 0
+	why="no adapter log line \"$want\""
+	return 1
+}
+
+check_fds() {
+	local mode=$1
+	echo "# fds: /dev/iommu $fd_iommu, VFIO cdevs $fd_cdev, /dev/vfio/vfio $fd_container, groups $fd_group"
+	if [ "$mode" = type1 ]; then
+		[ "$fd_container" -ge 1 ] && [ "$fd_group" -ge 1 ] &&
+			[ "$fd_iommu" = 0 ] && [ "$fd_cdev" = 0 ] && return 0
+		why="type1 control: expected /dev/vfio/vfio and a group, no /dev/iommu or cdev"
+	else
+		[ "$fd_iommu" -ge 1 ] && [ "$fd_cdev" = 2 ] &&
+			[ "$fd_container" = 0 ] && [ "$fd_group" = 0 ] && return 0
+		why="iommufd: expected /dev/iommu and 2 VFIO cdevs, no /dev/vfio/vfio or group"
+	fi
+	return 1
+}
+
+check_stats() {
+	local log=$1 stats p rx1 tx1 rx2 tx2
+	stats=$(port_stats "$log")
+	echo "$stats" | sed 's/^/# stats (port rx tx): /'
+	for p in 0 1; do
+		read -r rx1 tx1 <<<"$(echo "$stats" | awk -v p=$p '$1 == p { print $2, $3; exit }')"
+		read -r rx2 tx2 <<<"$(echo "$stats" | awk -v p=$p '$1 == p { r = $2; t = $3 } END { print r, t }')"
+		if [ -z "$rx1" ] || [ -z "$rx2" ]; then
+			why="no statistics for port $p"
+			return 1
+		fi
+		if ! [ "$rx2" -gt "$rx1" ] || ! [ "$tx2" -gt "$tx1" ]; then
+			why="port $p counters do not grow: RX $rx1 -> $rx2, TX $tx1 -> $tx2"
+			return 1
+		fi
+		echo "# port $p: RX $rx1 -> $rx2, TX $tx1 -> $tx2"
+	done
+	return 0
+}
+
+check_iova_mode() {
+	local log=$1 want
+	want="Selected IOVA mode '$(echo "$2" | tr a-z A-Z)'"
+	grep -qF "$want" "$log" && return 0
+	why="EAL did not log \"$want\""
+	return 1
+}
+
+# The adapter's diagnosis of memory beyond the aperture, and the kernel's
+# faults on that memory.
+check_out_of_range() {
+	local log=$1 faults_before=$2 line
+	line=$(grep -m1 "BUS_IOMMUFD: DPDK memory at VA 0x7f.* outside the IOMMU's usable IOVA ranges: .*-0x7fffffffff\. The IOMMU's address width is too small for IOVA as VA: use --iova-mode=pa" "$log")
+	if [ -z "$line" ]; then
+		why="no out-of-range message from the adapter"
+		return 1
+	fi
+	echo "# $line"
+	if [ "$(dmar_faults)" = "$faults_before" ]; then
+		why="no DMA fault on the memory the adapter reported"
+		return 1
+	fi
+	dmesg 2>/dev/null | grep -m1 'beyond MGAW' | sed 's/^/# dmesg: /'
+	return 0
+}
+
+for c in "${cases[@]}"; do
+	n=$((n + 1))
+	why=
+	case "$c" in
+	iommufd-va) run_case "$c" auto va forward ;;
+	iommufd-pa) run_case "$c" auto pa forward ;;
+	iommufd-xmem) run_case "$c" auto va forward --mp-alloc=xmem ;;
+	type1-va) run_case "$c" type1 va forward ;;
+	type1-pa) run_case "$c" type1 pa forward ;;
+	aw39-xmem) run_case "$c" auto va out-of-range --mp-alloc=xmem ;;
+	mp) run_mp_case "$c" ;;
+	*) why="unknown case"; false ;;
+	esac
+	if [ $? = 0 ]; then
+		echo "ok $n - $c"
+	else
+		echo "not ok $n - $c: $why"
+		[ -f "$work/$c.log" ] && diag "$work/$c.log"
+		failed=$((failed + 1))
+	fi
+done
+
+[ $keep = 1 ] && echo "# logs kept in $work"
+[ $failed = 0 ]

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#ifndef _BUS_IOMMUFD_PRIVATE_H_
+#define _BUS_IOMMUFD_PRIVATE_H_
+
+/*
+ * Internal definitions of the iommufd adapter for DPDK's VFIO layer; never
+ * installed.
+ *
+ * The adapter defines the 15 rte_vfio_* functions of EAL (version node
+ * DPDK_23) and is loaded before librte_eal (LD_PRELOAD), so that every
+ * caller, EAL itself included, reaches it. In "iommufd" mode it implements
+ * them over /dev/iommu and VFIO device cdevs; in "type1" mode it forwards
+ * every call to EAL's own implementation.
+ *
+ * Locking: one mutex (ifb.lock) protects all state below. The only lock
+ * order is: EAL memory hotplug lock, then ifb.lock. Nothing that can take an
+ * EAL lock is called with ifb.lock held.
+ */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <rte_common.h>
+#include <rte_log.h>
+#include <rte_vfio.h>
+
+#include <rte_iommufd.h>
+
+extern int bus_iommufd_logtype;
+#define RTE_LOGTYPE_BUS_IOMMUFD bus_iommufd_logtype
+
+/* DPDK 22.11's RTE_LOG does not add the newline itself. */
+#define IFB_LOG(level, ...) \
+	RTE_LOG(level, BUS_IOMMUFD, \
+		RTE_FMT(RTE_FMT_HEAD(__VA_ARGS__,) "\n", RTE_FMT_TAIL(__VA_ARGS__,)))
+
+/* Limits, as EAL's VFIO layer has them. */
+#define IFB_MAX_CONTAINERS 64	/* RTE_MAX_VFIO_CONTAINERS */
+#define IFB_MAX_GROUPS 64	/* RTE_MAX_VFIO_GROUPS per container */
+#define IFB_MAX_USER_MAPS 256	/* VFIO_MAX_USER_MEM_MAPS per container */
+#define IFB_MAX_HWPTS 8		/* PASID-capable page tables per container */
+
+/* Which implementation serves the rte_vfio_* calls. */
+enum ifb_mode {
+	IFB_MODE_UNDECIDED = 0,
+	IFB_MODE_IOMMUFD,	/* this adapter */
+	IFB_MODE_TYPE1,		/* EAL's own implementation (forwarded) */
+	IFB_MODE_FAILED,	/* RTE_IOMMUFD_MODE cannot be honoured */
+};
+
+/* EAL's implementation, for type1 mode. */
+struct ifb_real_vfio {
+	int (*setup_device)(const char *sysfs_base, const char *dev_addr,
+			int *vfio_dev_fd, struct vfio_device_info *device_info);
+	int (*release_device)(const char *sysfs_base, const char *dev_addr, int fd);
+	int (*enable)(const char *modname);
+	int (*is_enabled)(const char *modname);
+	int (*noiommu_is_enabled)(void);
+	int (*clear_group)(int vfio_group_fd);
+	int (*get_group_num)(const char *sysfs_base, const char *dev_addr,
+			int *iommu_group_num);
+	int (*get_container_fd)(void);
+	int (*get_group_fd)(int iommu_group_num);
+	int (*container_create)(void);
+	int (*container_destroy)(int container_fd);
+	int (*container_group_bind)(int container_fd, int iommu_group_num);
+	int (*container_group_unbind)(int container_fd, int iommu_group_num);
+	int (*container_dma_map)(int container_fd, uint64_t vaddr, uint64_t iova,
+			uint64_t len);
+	int (*container_dma_unmap)(int container_fd, uint64_t vaddr, uint64_t iova,
+			uint64_t len);
+};
+
+/* A memory range mapped through rte_vfio_container_dma_map(). */
+struct ifb_user_map {
+	uint64_t va;
+	uint64_t iova;
+	uint64_t len;
+	unsigned int refs;	/* identical maps requested (e.g. once per port) */
+	bool owned;		/* false: the range was mapped already (EEXIST) */
+};
+
+/* An IOMMU group known to a container (bound, or seen by setup_device). */
+struct ifb_group {
+	int num;	/* IOMMU group number */
+	int token;	/* the "group fd" handed to DPDK (a dup of the iommufd), -1 until asked for */
+};
+
+/* A PASID-capable HWPT over a container's IOAS, shared by devices. */
+struct ifb_hwpt {
+	struct rte_iommufd_hwpt *hwpt;
+	unsigned int users;
+};
+
+/*
+ * A VFIO "container": one IOAS. Slot 0 is the default container, which
+ * holds DPDK's memory; the others come from rte_vfio_container_create().
+ */
+struct ifb_container {
+	bool used;
+	int key;			/* the "container fd" handed to DPDK */
+	uint32_t ioas_id;		/* kernel IOAS id (also in secondaries) */
+	struct rte_iommufd_ioas *ioas;	/* NULL in a secondary */
+	struct ifb_group groups[IFB_MAX_GROUPS];
+	unsigned int nb_groups;
+	struct ifb_hwpt hwpts[IFB_MAX_HWPTS];
+	unsigned int nb_hwpts;
+	struct ifb_user_map maps[IFB_MAX_USER_MAPS];
+	unsigned int nb_maps;
+	unsigned int nb_devices;
+	bool had_device;		/* a device was attached once (EAL: IOMMU type set) */
+	bool mem_mapped;		/* default: DPDK memory mapped, events followed */
+	struct rte_iommufd_iova_range *ranges;	/* usable IOVAs after the last attach */
+	uint32_t nb_ranges;
+};
+
+/* A device set up through rte_vfio_setup_device(). */
+struct ifb_device {
+	TAILQ_ENTRY(ifb_device) next;
+	char name[64];			/* PCI address DDDD:BB:DD.F */
+	int group_num;
+	struct ifb_container *cont;
+	struct rte_iommufd_device *dev;	/* NULL in a secondary */
+	int fd;				/* VFIO cdev fd */
+	unsigned int refs;		/* setup_device calls not yet released */
+	struct ifb_hwpt *hwpt;		/* shared PASID HWPT, or NULL (IOAS) */
+	uint32_t pt_id;			/* page table attached to the RID */
+	bool hw_info_valid;
+	struct rte_iommufd_hw_info hw_info;
+};
+
+TAILQ_HEAD(ifb_device_list, ifb_device);
+
+/* Global state of the adapter. */
+struct ifb_state {
+	pthread_mutex_t lock;
+	enum ifb_mode mode;
+	char mode_reason[512];
+	bool enabled;			/* rte_vfio_enable() succeeded (iommufd mode) */
+	bool real_enabled;		/* EAL's rte_vfio_enable() succeeded (type1) */
+	bool secondary;
+	bool mem_cb_registered;
+	struct ifb_real_vfio real;
+	struct rte_iommufd *ctx;
+	struct ifb_container conts[IFB_MAX_CONTAINERS];	/* [0]: default */
+	struct ifb_device_list devices;
+	/* Statistics of DPDK memory mappings (default container). */
+	uint64_t memseg_bytes;		/* bytes of DPDK memory mapped */
+	uint64_t map_calls;		/* IOMMU_IOAS_MAP calls made */
+	uint64_t unmap_calls;
+	uint64_t map_errors;
+};
+
+extern struct ifb_state ifb;
+
+/* ------------------------------------------------------------------ */
+/* bus_iommufd.c: mode, logging                                        */
+/* ------------------------------------------------------------------ */
+
+/* Decide the mode once (RTE_IOMMUFD_MODE, kernel support); returns it. */
+enum ifb_mode ifb_mode_get(void);
+
+/* Switch an auto-chosen iommufd mode to type1 before anything happened. */
+int ifb_mode_fall_back(const char *why);
+
+/* Whether RTE_IOMMUFD_MODE forced the current mode. */
+bool ifb_mode_forced(void);
+
+/*
+ * Expected failures: while the counter is non-zero, errors of lib/iommufd
+ * in this thread are logged at DEBUG level instead of ERR.
+ */
+void ifb_quiet_begin(void);
+void ifb_quiet_end(void);
+
+/* Route lib/iommufd's messages to RTE_LOG at the matching level. */
+void ifb_log_route(void);
+
+/* Whether /sys/module/<name> exists: 1, 0, or -1 without sysfs. */
+int ifb_check_module(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* iommufd_container.c: containers, groups, devices, user maps         */
+/* ------------------------------------------------------------------ */
+
+/* Open the iommufd and the default container (primary). */
+int ifb_open_default(void);
+
+/* Close everything (destructor). */
+void ifb_close_all(void);
+
+struct ifb_container *ifb_container_by_key(int key);
+struct ifb_container *ifb_container_of_group(int group_num);
+struct ifb_group *ifb_group_find(struct ifb_container *cont, int num);
+struct ifb_group *ifb_group_by_token(int token, struct ifb_container **contp);
+int ifb_group_add(struct ifb_container *cont, int num, bool want_token);
+void ifb_group_remove(struct ifb_container *cont, struct ifb_group *grp);
+/* Forget a group without closing its token (rte_vfio_clear_group). */
+int ifb_group_clear(int token);
+
+/* A new custom container: its key, or a negative errno. */
+int ifb_container_create(void);
+/* Destroy a custom container: 0 or a negative errno (message logged). */
+int ifb_container_destroy(struct ifb_container *cont);
+
+struct ifb_device *ifb_device_find(const char *name);
+struct ifb_device *ifb_device_by_fd(int fd);
+
+/*
+ * Open, bind and attach a device to a container, map the container's
+ * memory if it is its first device. Called with the EAL memory read lock
+ * and ifb.lock held. Returns 0, or a negative errno (message logged).
+ */
+int ifb_device_attach(struct ifb_container *cont, const char *addr,
+		const char *sysfs_root, int group_num, struct ifb_device **devp);
+
+/* Detach and close a device; ifb.lock held. */
+void ifb_device_detach(struct ifb_device *idev);
+
+/* User DMA maps (rte_vfio_container_dma_map/unmap); ifb.lock held. */
+int ifb_user_map(struct ifb_container *cont, uint64_t va, uint64_t iova,
+		uint64_t len);
+int ifb_user_unmap(struct ifb_container *cont, uint64_t va, uint64_t iova,
+		uint64_t len);
+
+/* Re-read a container's usable IOVA ranges; ifb.lock held. */
+int ifb_container_read_ranges(struct ifb_container *cont);
+
+/* Whether [iova, iova + len) lies in one usable range of the container. */
+bool ifb_iova_usable(const struct ifb_container *cont, uint64_t iova, uint64_t len);
+
+/* "0x0-0x7fffffffff, 0x..." for messages. */
+void ifb_ranges_str(const struct ifb_container *cont, char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* iommufd_mem.c: DPDK memory                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Check that every DPDK memseg fits the default container's usable IOVA
+ * ranges, then map them all (one mapping per memseg). ifb.lock and the EAL
+ * memory read lock held. Returns 0 or a negative errno (message logged).
+ */
+int ifb_mem_map_all(struct ifb_container *cont);
+
+/* Unmap DPDK's memory from the default container; ifb.lock held. */
+void ifb_mem_unmap_all(struct ifb_container *cont);
+
+/*
+ * Follow DPDK's memory events (once, for the rest of the process); no
+ * ifb.lock held.
+ */
+int ifb_mem_event_register(void);
+
+/* ------------------------------------------------------------------ */
+/* iommufd_mp.c: multi-process                                         */
+/* ------------------------------------------------------------------ */
+
+/* Register the primary's action (after the default container exists). */
+int ifb_mp_primary_init(void);
+
+/*
+ * Secondary: ask the primary for its mode. Returns 1 (iommufd), 0 (the
+ * primary does not run this adapter in iommufd mode), or a negative errno.
+ */
+int ifb_mp_query_mode(void);
+
+/* Secondary: get the primary's iommufd and default IOAS id. */
+int ifb_mp_get_iommufd(int *fd, uint32_t *ioas_id);
+
+/* Secondary: get a device fd from the primary. */
+int ifb_mp_get_device(const char *name, int *fd);
+
+/* ------------------------------------------------------------------ */
+/* iommufd_pasid.c                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Detach the PASIDs this process attached (process end). */
+void ifb_pasid_fini(void);
+
+/* ------------------------------------------------------------------ */
+/* iommufd_telemetry.c                                                 */
+/* ------------------------------------------------------------------ */
+
+void ifb_telemetry_init(void);
+
+#endif /* _BUS_IOMMUFD_PRIVATE_H_ */

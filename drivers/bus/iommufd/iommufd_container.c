@@ -1,0 +1,641 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * VFIO containers as IOASes, IOMMU groups as tokens, devices as bound and
+ * attached VFIO cdevs, and user DMA maps.
+ *
+ * A "container fd" handed to DPDK is a duplicate of the iommufd (the
+ * default container's is the iommufd itself), a "group fd" another
+ * duplicate: callers only store these numbers and give them back, and an
+ * fd keeps them unique while they are in use.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_uuid.h>
+
+#include "bus_iommufd_private.h"
+
+static int
+new_token(void)
+{
+	int fd = fcntl(rte_iommufd_fd(ifb.ctx), F_DUPFD_CLOEXEC, 3);
+
+	if (fd < 0) {
+		fd = -errno;
+		IFB_LOG(ERR, "cannot duplicate the iommufd descriptor: %s", strerror(-fd));
+	}
+	return fd;
+}
+
+/* ------------------------------------------------------------------ */
+/* Containers                                                          */
+/* ------------------------------------------------------------------ */
+
+int
+ifb_open_default(void)
+{
+	struct ifb_container *cont = &ifb.conts[0];
+	int ret;
+
+	ret = rte_iommufd_open(&ifb.ctx);
+	if (ret < 0)
+		return ret;
+	ret = rte_iommufd_ioas_alloc(ifb.ctx, &cont->ioas);
+	if (ret < 0) {
+		rte_iommufd_close(ifb.ctx);
+		ifb.ctx = NULL;
+		return ret;
+	}
+	cont->used = true;
+	cont->key = rte_iommufd_fd(ifb.ctx);
+	cont->ioas_id = rte_iommufd_ioas_id(cont->ioas);
+	IFB_LOG(DEBUG, "iommufd %d, default IOAS %u", cont->key, cont->ioas_id);
+	return 0;
+}
+
+struct ifb_container *
+ifb_container_by_key(int key)
+{
+	unsigned int i;
+
+	if (key < 0)
+		return NULL;
+	for (i = 0; i < IFB_MAX_CONTAINERS; i++)
+		if (ifb.conts[i].used && ifb.conts[i].key == key)
+			return &ifb.conts[i];
+	return NULL;
+}
+
+struct ifb_group *
+ifb_group_find(struct ifb_container *cont, int num)
+{
+	unsigned int i;
+
+	for (i = 0; i < cont->nb_groups; i++)
+		if (cont->groups[i].num == num)
+			return &cont->groups[i];
+	return NULL;
+}
+
+struct ifb_container *
+ifb_container_of_group(int group_num)
+{
+	unsigned int i;
+
+	for (i = 0; i < IFB_MAX_CONTAINERS; i++)
+		if (ifb.conts[i].used && ifb_group_find(&ifb.conts[i], group_num) != NULL)
+			return &ifb.conts[i];
+	return NULL;
+}
+
+struct ifb_group *
+ifb_group_by_token(int token, struct ifb_container **contp)
+{
+	unsigned int i, j;
+
+	if (token < 0)
+		return NULL;
+	for (i = 0; i < IFB_MAX_CONTAINERS; i++) {
+		if (!ifb.conts[i].used)
+			continue;
+		for (j = 0; j < ifb.conts[i].nb_groups; j++) {
+			if (ifb.conts[i].groups[j].token == token) {
+				*contp = &ifb.conts[i];
+				return &ifb.conts[i].groups[j];
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Record a group in a container. With @want_token, return its token
+ * (created on first request); else 0. -1 on failure (message logged).
+ */
+int
+ifb_group_add(struct ifb_container *cont, int num, bool want_token)
+{
+	struct ifb_group *grp = ifb_group_find(cont, num);
+
+	if (grp == NULL) {
+		if (cont->nb_groups == IFB_MAX_GROUPS) {
+			IFB_LOG(ERR, "IOMMU group %d: the container already holds %d groups",
+				num, IFB_MAX_GROUPS);
+			return -1;
+		}
+		grp = &cont->groups[cont->nb_groups++];
+		grp->num = num;
+		grp->token = -1;
+	}
+	if (!want_token)
+		return 0;
+	if (grp->token < 0) {
+		grp->token = new_token();
+		if (grp->token < 0)
+			return -1;
+	}
+	return grp->token;
+}
+
+/* Forget a group; its token is closed unless @keep_token. */
+static void
+group_forget(struct ifb_container *cont, struct ifb_group *grp, bool keep_token)
+{
+	unsigned int idx = grp - cont->groups;
+
+	if (!keep_token && grp->token >= 0)
+		close(grp->token);
+	cont->groups[idx] = cont->groups[--cont->nb_groups];
+}
+
+void
+ifb_group_remove(struct ifb_container *cont, struct ifb_group *grp)
+{
+	group_forget(cont, grp, false);
+}
+
+/* rte_vfio_clear_group(): like EAL, the caller closes the descriptor. */
+int
+ifb_group_clear(int token)
+{
+	struct ifb_container *cont;
+	struct ifb_group *grp = ifb_group_by_token(token, &cont);
+
+	if (grp == NULL)
+		return -1;
+	group_forget(cont, grp, true);
+	return 0;
+}
+
+int
+ifb_container_read_ranges(struct ifb_container *cont)
+{
+	struct rte_iommufd_iova_range *ranges;
+	uint32_t nr;
+	int ret;
+
+	if (cont->ioas == NULL)
+		return 0;
+	ret = rte_iommufd_ioas_iova_ranges(cont->ioas, &ranges, &nr, NULL);
+	if (ret < 0)
+		return ret;
+	free(cont->ranges);
+	cont->ranges = ranges;
+	cont->nb_ranges = nr;
+	return 0;
+}
+
+bool
+ifb_iova_usable(const struct ifb_container *cont, uint64_t iova, uint64_t len)
+{
+	uint64_t last = iova + len - 1;
+	uint32_t i;
+
+	if (len == 0 || last < iova)
+		return false;
+	if (cont->ranges == NULL)
+		return true;
+	for (i = 0; i < cont->nb_ranges; i++)
+		if (iova >= cont->ranges[i].start && last <= cont->ranges[i].last)
+			return true;
+	return false;
+}
+
+void
+ifb_ranges_str(const struct ifb_container *cont, char *buf, size_t len)
+{
+	size_t off = 0;
+	uint32_t i;
+	int n;
+
+	buf[0] = '\0';
+	if (cont->ranges == NULL) {
+		snprintf(buf, len, "unknown");
+		return;
+	}
+	for (i = 0; i < cont->nb_ranges && off < len; i++) {
+		n = snprintf(buf + off, len - off, "%s0x%" PRIx64 "-0x%" PRIx64,
+			     i ? ", " : "", cont->ranges[i].start, cont->ranges[i].last);
+		if (n < 0)
+			break;
+		off += n;
+	}
+	if (cont->nb_ranges == 0)
+		snprintf(buf, len, "none");
+}
+
+int
+ifb_container_create(void)
+{
+	struct ifb_container *cont = NULL;
+	unsigned int i;
+	int key, ret;
+
+	for (i = 1; i < IFB_MAX_CONTAINERS; i++) {
+		if (!ifb.conts[i].used) {
+			cont = &ifb.conts[i];
+			break;
+		}
+	}
+	if (cont == NULL) {
+		IFB_LOG(ERR, "cannot create a VFIO container: all %d are in use",
+			IFB_MAX_CONTAINERS);
+		return -ENOSPC;
+	}
+	key = new_token();
+	if (key < 0)
+		return key;
+	ret = rte_iommufd_ioas_alloc(ifb.ctx, &cont->ioas);
+	if (ret < 0) {
+		close(key);
+		return ret;
+	}
+	cont->used = true;
+	cont->key = key;
+	cont->ioas_id = rte_iommufd_ioas_id(cont->ioas);
+	IFB_LOG(DEBUG, "container %d: IOAS %u", key, cont->ioas_id);
+	return key;
+}
+
+static void
+container_release(struct ifb_container *cont)
+{
+	while (cont->nb_groups > 0)
+		group_forget(cont, &cont->groups[0], false);
+	if (cont->ioas != NULL) {
+		rte_iommufd_ioas_unmap_all(cont->ioas, NULL);
+		if (rte_iommufd_ioas_free(cont->ioas) < 0)
+			IFB_LOG(DEBUG, "IOAS %u still in use; left to the kernel", cont->ioas_id);
+	}
+	free(cont->ranges);
+	memset(cont, 0, sizeof(*cont));
+}
+
+int
+ifb_container_destroy(struct ifb_container *cont)
+{
+	int key = cont->key;
+
+	if (cont == &ifb.conts[0]) {
+		IFB_LOG(ERR, "the default VFIO container holds DPDK's memory and cannot be destroyed");
+		return -EINVAL;
+	}
+	if (cont->nb_devices > 0) {
+		IFB_LOG(ERR, "container %d still has %u device(s) attached: release them first (rte_vfio_release_device)",
+			key, cont->nb_devices);
+		return -EBUSY;
+	}
+	container_release(cont);
+	close(key);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Devices                                                             */
+/* ------------------------------------------------------------------ */
+
+struct ifb_device *
+ifb_device_find(const char *name)
+{
+	struct ifb_device *idev;
+
+	TAILQ_FOREACH(idev, &ifb.devices, next)
+		if (strcmp(idev->name, name) == 0)
+			return idev;
+	return NULL;
+}
+
+struct ifb_device *
+ifb_device_by_fd(int fd)
+{
+	struct ifb_device *idev;
+
+	TAILQ_FOREACH(idev, &ifb.devices, next)
+		if (idev->fd == fd)
+			return idev;
+	return NULL;
+}
+
+static void
+hwpt_put(struct ifb_container *cont, struct ifb_hwpt *h)
+{
+	unsigned int idx = h - cont->hwpts;
+
+	if (--h->users > 0)
+		return;
+	if (rte_iommufd_hwpt_free(h->hwpt) < 0)
+		return;
+	cont->hwpts[idx] = cont->hwpts[--cont->nb_hwpts];
+}
+
+/*
+ * Attach the RID of a device to the container's page table. A device with
+ * PASIDs gets a HWPT allocated with ALLOC_PASID, so that PASIDs can be
+ * attached to DPDK's address space later; such HWPTs are shared between
+ * devices whose IOMMU accepts them (try the attach, allocate on refusal).
+ * Other devices are attached to the IOAS itself: the kernel then shares
+ * its automatic page tables the same way.
+ */
+static int
+attach_rid(struct ifb_container *cont, struct ifb_device *idev)
+{
+	struct rte_iommufd_hwpt *hwpt;
+	struct ifb_hwpt *h;
+	unsigned int i;
+	uint32_t id;
+	int ret;
+
+	if (idev->hw_info_valid && idev->hw_info.max_pasid_log2 > 0) {
+		for (i = 0; i < cont->nb_hwpts; i++) {
+			h = &cont->hwpts[i];
+			ifb_quiet_begin();
+			ret = rte_iommufd_device_attach(idev->dev, rte_iommufd_hwpt_id(h->hwpt), &id);
+			ifb_quiet_end();
+			if (ret == 0) {
+				h->users++;
+				idev->hwpt = h;
+				idev->pt_id = id;
+				IFB_LOG(DEBUG, "%s: attached to the shared PASID-capable HWPT %u",
+					idev->name, id);
+				return 0;
+			}
+		}
+		ret = -ENOSPC;
+		if (cont->nb_hwpts < IFB_MAX_HWPTS)
+			ret = rte_iommufd_hwpt_alloc(idev->dev, cont->ioas_id,
+						     RTE_IOMMUFD_HWPT_ALLOC_PASID, &hwpt);
+		if (ret == 0) {
+			id = rte_iommufd_hwpt_id(hwpt);
+			ret = rte_iommufd_device_attach(idev->dev, id, &id);
+			if (ret == 0) {
+				h = &cont->hwpts[cont->nb_hwpts++];
+				h->hwpt = hwpt;
+				h->users = 1;
+				idev->hwpt = h;
+				idev->pt_id = id;
+				IFB_LOG(DEBUG, "%s: attached to the new PASID-capable HWPT %u over IOAS %u",
+					idev->name, id, cont->ioas_id);
+				return 0;
+			}
+			rte_iommufd_hwpt_free(hwpt);
+		}
+		IFB_LOG(WARNING, "%s: no PASID-capable page table (%s); attaching to IOAS %u: its PASIDs cannot use DPDK's address space",
+			idev->name, rte_iommufd_errno_name(ret), cont->ioas_id);
+	}
+	ret = rte_iommufd_device_attach(idev->dev, cont->ioas_id, &id);
+	if (ret < 0)
+		return ret;
+	idev->pt_id = id;
+	IFB_LOG(DEBUG, "%s: attached to IOAS %u (HWPT %u)", idev->name, cont->ioas_id, id);
+	return 0;
+}
+
+int
+ifb_device_attach(struct ifb_container *cont, const char *addr, const char *sysfs_root,
+		int group_num, struct ifb_device **devp)
+{
+	struct rte_iommufd_device_params params = { .sysfs_root = sysfs_root };
+	struct ifb_device *idev;
+	rte_uuid_t token;
+	bool first;
+	int ret;
+
+	idev = calloc(1, sizeof(*idev));
+	if (idev == NULL)
+		return -ENOMEM;
+	snprintf(idev->name, sizeof(idev->name), "%s", addr);
+	idev->group_num = group_num;
+	idev->cont = cont;
+	rte_eal_vfio_get_vf_token(token);
+	if (!rte_uuid_is_null(token))
+		params.vf_token = token;
+	ret = rte_iommufd_device_open(ifb.ctx, addr, &params, &idev->dev);
+	if (ret < 0)
+		goto fail;
+	idev->fd = rte_iommufd_device_fd(idev->dev);
+	ifb_quiet_begin();
+	idev->hw_info_valid = rte_iommufd_device_hw_info(idev->dev, &idev->hw_info) == 0;
+	ifb_quiet_end();
+
+	ret = attach_rid(cont, idev);
+	if (ret < 0)
+		goto fail_close;
+	ret = ifb_container_read_ranges(cont);
+	if (ret < 0)
+		goto fail_close;
+
+	first = cont == &ifb.conts[0] && !cont->mem_mapped;
+	if (first) {
+		ret = ifb_mem_map_all(cont);
+		if (ret < 0)
+			goto fail_close;
+		cont->mem_mapped = true;
+	}
+	cont->had_device = true;
+	cont->nb_devices++;
+	idev->refs = 1;
+	TAILQ_INSERT_TAIL(&ifb.devices, idev, next);
+	*devp = idev;
+	IFB_LOG(DEBUG, "%s: VFIO cdev fd %d, iommufd dev %u, page table %u%s", addr, idev->fd,
+		rte_iommufd_device_id(idev->dev), idev->pt_id,
+		idev->hwpt != NULL ? " (PASID-capable)" : "");
+	return 0;
+
+fail_close:
+	rte_iommufd_device_close(idev->dev);
+	if (idev->hwpt != NULL)
+		hwpt_put(cont, idev->hwpt);
+	if (cont->nb_devices == 0)
+		ifb_container_read_ranges(cont);
+fail:
+	free(idev);
+	return ret;
+}
+
+void
+ifb_device_detach(struct ifb_device *idev)
+{
+	struct ifb_container *cont = idev->cont;
+
+	TAILQ_REMOVE(&ifb.devices, idev, next);
+	if (idev->dev != NULL)
+		rte_iommufd_device_close(idev->dev);	/* closes idev->fd */
+	else if (idev->fd >= 0)
+		close(idev->fd);
+	if (idev->hwpt != NULL)
+		hwpt_put(cont, idev->hwpt);
+	if (cont != NULL) {
+		cont->nb_devices--;
+		ifb_quiet_begin();
+		ifb_container_read_ranges(cont);
+		ifb_quiet_end();
+	}
+	IFB_LOG(DEBUG, "%s: released", idev->name);
+	free(idev);
+}
+
+void
+ifb_close_all(void)
+{
+	struct ifb_device *idev;
+	uint64_t bytes = 0;
+	unsigned int i;
+
+	/* Memory events that still arrive find nothing to do. */
+	ifb.conts[0].mem_mapped = false;
+	if (ifb.conts[0].ioas != NULL &&
+	    rte_iommufd_ioas_unmap_all(ifb.conts[0].ioas, &bytes) == 0)
+		IFB_LOG(DEBUG, "process exit: unmapped 0x%" PRIx64 " bytes from IOAS %u",
+			bytes, ifb.conts[0].ioas_id);
+	/*
+	 * The BAR mappings keep the device files open until the address space
+	 * goes away: closing them does not unbind the devices. Detach them so
+	 * that the page tables and IOASes can be destroyed now.
+	 */
+	ifb_quiet_begin();
+	TAILQ_FOREACH(idev, &ifb.devices, next)
+		if (idev->dev != NULL)
+			rte_iommufd_device_detach(idev->dev);
+	while ((idev = TAILQ_FIRST(&ifb.devices)) != NULL)
+		ifb_device_detach(idev);
+	for (i = 1; i < IFB_MAX_CONTAINERS; i++) {
+		if (ifb.conts[i].used) {
+			int key = ifb.conts[i].key;
+
+			container_release(&ifb.conts[i]);
+			close(key);
+		}
+	}
+	container_release(&ifb.conts[0]);
+	ifb_quiet_end();
+	rte_iommufd_close(ifb.ctx);	/* closes the default container's key */
+	ifb.ctx = NULL;
+	ifb.enabled = false;
+	ifb.memseg_bytes = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* User DMA maps                                                       */
+/* ------------------------------------------------------------------ */
+
+int
+ifb_user_map(struct ifb_container *cont, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct ifb_user_map *m;
+	uint64_t io = iova;
+	char ranges[256];
+	unsigned int i;
+	int ret;
+
+	if (!cont->had_device)
+		return -ENODEV;
+	if (cont->ioas == NULL) {
+		IFB_LOG(ERR, "DMA map of VA 0x%" PRIx64 " in a secondary process is not supported over iommufd: map it from the primary",
+			va);
+		return -ENOTSUP;
+	}
+	for (i = 0; i < cont->nb_maps; i++) {
+		m = &cont->maps[i];
+		if (m->va == va && m->iova == iova && m->len == len) {
+			m->refs++;
+			return 0;
+		}
+	}
+	if (cont->nb_maps == IFB_MAX_USER_MAPS) {
+		IFB_LOG(ERR, "DMA map of VA 0x%" PRIx64 ": container %d already holds %d user mappings",
+			va, cont->key, IFB_MAX_USER_MAPS);
+		return -ENOMEM;
+	}
+	if (!ifb_iova_usable(cont, iova, len)) {
+		ifb_ranges_str(cont, ranges, sizeof(ranges));
+		IFB_LOG(ERR, "DMA map of VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 "-0x%" PRIx64 ": outside the IOMMU's usable IOVA ranges (%s)",
+			va, iova, iova + len - 1, ranges);
+		return -EINVAL;
+	}
+	m = &cont->maps[cont->nb_maps];
+	m->owned = true;
+	ifb_quiet_begin();
+	ret = rte_iommufd_ioas_map(cont->ioas, (void *)(uintptr_t)va, len, &io,
+				   RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
+	ifb_quiet_end();
+	ifb.map_calls++;
+	if (ret == -EEXIST) {
+		/* As EAL does with type1: already mapped is success. */
+		IFB_LOG(DEBUG, "IOVA 0x%" PRIx64 "-0x%" PRIx64 " is already mapped; using the existing mapping",
+			iova, iova + len - 1);
+		m->owned = false;
+	} else if (ret < 0) {
+		ifb.map_errors++;
+		IFB_LOG(ERR, "DMA map VA 0x%" PRIx64 " IOVA 0x%" PRIx64 " len 0x%" PRIx64 " in container %d: %s",
+			va, iova, len, cont->key, rte_iommufd_last_error());
+		return ret;
+	}
+	m->va = va;
+	m->iova = iova;
+	m->len = len;
+	m->refs = 1;
+	cont->nb_maps++;
+	return 0;
+}
+
+int
+ifb_user_unmap(struct ifb_container *cont, uint64_t va, uint64_t iova, uint64_t len)
+{
+	uint64_t end = iova + len;
+	struct ifb_user_map *m;
+	unsigned int i, found = 0;
+	int ret, err = 0;
+
+	if (!cont->had_device)
+		return -ENODEV;
+	for (i = 0; i < cont->nb_maps; i++) {
+		m = &cont->maps[i];
+		if (m->iova >= end || m->iova + m->len <= iova)
+			continue;
+		if (m->iova < iova || m->iova + m->len > end) {
+			IFB_LOG(ERR, "DMA unmap IOVA 0x%" PRIx64 " len 0x%" PRIx64 " cuts the mapping IOVA 0x%" PRIx64 " len 0x%" PRIx64 ": only whole mappings can be unmapped",
+				iova, len, m->iova, m->len);
+			return -ENOTSUP;
+		}
+		if (m->va - va != m->iova - iova) {
+			IFB_LOG(ERR, "DMA unmap VA 0x%" PRIx64 " IOVA 0x%" PRIx64 ": the mapping at IOVA 0x%" PRIx64 " has VA 0x%" PRIx64,
+				va, iova, m->iova, m->va);
+			return -EINVAL;
+		}
+		found++;
+	}
+	if (found == 0) {
+		IFB_LOG(DEBUG, "DMA unmap VA 0x%" PRIx64 " IOVA 0x%" PRIx64 " len 0x%" PRIx64 ": no such mapping",
+			va, iova, len);
+		return -EINVAL;
+	}
+	for (i = 0; i < cont->nb_maps;) {
+		m = &cont->maps[i];
+		if (m->iova >= end || m->iova + m->len <= iova) {
+			i++;
+			continue;
+		}
+		if (--m->refs > 0) {
+			i++;
+			continue;
+		}
+		if (m->owned) {
+			ret = rte_iommufd_ioas_unmap(cont->ioas, m->iova, m->len, NULL);
+			ifb.unmap_calls++;
+			if (ret < 0 && err == 0)
+				err = ret;
+		}
+		cont->maps[i] = cont->maps[--cont->nb_maps];
+	}
+	return err;
+}

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * DPDK memory in the default container's IOAS, at IOVA = the memseg's iova
+ * (its VA in IOVA-as-VA mode, its physical address in IOVA-as-PA mode).
+ *
+ * Granularity. iommufd never splits a mapping: an unmap must cover whole
+ * mappings. EAL frees its own (internal) memory in page-aligned pieces that
+ * need not match the pieces it allocated, so internal memory is mapped one
+ * memseg (one page) per mapping, as EAL itself does from DPDK 23.07 on. The
+ * IOMMU still uses large pages: a hugepage is one mapping. External heap
+ * memory (rte_malloc_heap_memory_add) only ever goes away as a whole, so an
+ * IOVA-contiguous run of its pages is one mapping: its pages are often
+ * 4 KiB, and one mapping per page would cost an ioctl per page. Unmaps cover
+ * IOVA-contiguous runs, which always consist of whole mappings.
+ *
+ * The memory event callback runs with EAL's memory hotplug lock held (write)
+ * and the event list lock held (read). It therefore only uses lock-free EAL
+ * lookups, lib/iommufd (ioctls and libc) and ifb.lock.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_memory.h>
+
+#include "bus_iommufd_private.h"
+
+#define MEM_EVENT_NAME "bus_iommufd_mem_event"
+
+/* Memory that the default container maps (as EAL's type1 walk does). */
+static bool
+seg_wanted(const struct rte_memseg_list *msl, const struct rte_memseg *ms)
+{
+	/* rte_extmem_register() memory is mapped by its user (dma_map). */
+	if (msl->external && !msl->heap)
+		return false;
+	return ms->iova != RTE_BAD_IOVA;
+}
+
+static const char *
+iova_mode_name(void)
+{
+	return rte_eal_iova_mode() == RTE_IOVA_PA ? "PA" : "VA";
+}
+
+static void
+log_out_of_range(const struct ifb_container *cont, uint64_t va, uint64_t iova,
+		uint64_t len, uint64_t total)
+{
+	char ranges[256], more[64] = "";
+
+	ifb_ranges_str(cont, ranges, sizeof(ranges));
+	if (total > len)
+		snprintf(more, sizeof(more), " (0x%" PRIx64 " bytes in all)", total);
+	IFB_LOG(ERR, "DPDK memory at VA 0x%" PRIx64 " has IOVA 0x%" PRIx64 "-0x%" PRIx64 "%s (IOVA as %s), outside the IOMMU's usable IOVA ranges: %s. %s",
+		va, iova, iova + len - 1, more, iova_mode_name(), ranges,
+		rte_eal_iova_mode() == RTE_IOVA_PA ?
+		"The physical addresses exceed the IOMMU's address width; devices cannot reach this memory" :
+		"The IOMMU's address width is too small for IOVA as VA: use --iova-mode=pa, or --base-virtaddr with an address inside the ranges");
+}
+
+/*
+ * A run of memsegs that are contiguous in VA and IOVA, mapped or unmapped
+ * with one call, and what went wrong with the runs of one event.
+ */
+struct run {
+	struct ifb_container *cont;
+	bool map;
+	const struct rte_memseg_list *msl;
+	uint64_t va, iova, len;
+	/* Failures, reported once per event. */
+	uint64_t bad_va, bad_iova, bad_len, bad_total;
+	unsigned int errors;
+	char last_error[256];
+};
+
+static void
+run_flush(struct run *r)
+{
+	uint64_t io = r->iova, done = 0;
+	int ret;
+
+	if (r->len == 0)
+		return;
+	if (r->map) {
+		ifb.map_calls++;
+		if (!ifb_iova_usable(r->cont, r->iova, r->len)) {
+			ifb.map_errors++;
+			if (r->bad_total == 0) {
+				r->bad_va = r->va;
+				r->bad_iova = r->iova;
+				r->bad_len = r->len;
+			}
+			r->bad_total += r->len;
+			goto out;
+		}
+		ifb_quiet_begin();
+		ret = rte_iommufd_ioas_map(r->cont->ioas, (void *)(uintptr_t)r->va, r->len, &io,
+					   RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
+		ifb_quiet_end();
+		if (ret == 0) {
+			ifb.memseg_bytes += r->len;
+		} else if (ret != -EEXIST) {
+			/* EEXIST: mapped already (e.g. by the user), as EAL tolerates. */
+			ifb.map_errors++;
+			r->errors++;
+			snprintf(r->last_error, sizeof(r->last_error), "%s",
+				 rte_iommufd_last_error());
+		}
+	} else {
+		ifb.unmap_calls++;
+		ifb_quiet_begin();
+		ret = rte_iommufd_ioas_unmap(r->cont->ioas, r->iova, r->len, &done);
+		ifb_quiet_end();
+		if (ret == 0) {
+			ifb.memseg_bytes -= RTE_MIN(done, ifb.memseg_bytes);
+		} else if (ret != -ENOENT) {
+			/* ENOENT: never mapped (out of range, or mapping failed). */
+			r->errors++;
+			snprintf(r->last_error, sizeof(r->last_error), "%s",
+				 rte_iommufd_last_error());
+		}
+	}
+out:
+	r->len = 0;
+}
+
+static void
+run_add(struct run *r, const struct rte_memseg_list *msl, const struct rte_memseg *ms)
+{
+	/* Internal memory is mapped page by page; see the top of the file. */
+	bool may_join = msl->external || !r->map;
+
+	if (r->len != 0 && may_join && msl == r->msl &&
+	    ms->addr_64 == r->va + r->len && ms->iova == r->iova + r->len) {
+		r->len += ms->len;
+		return;
+	}
+	run_flush(r);
+	r->msl = msl;
+	r->va = ms->addr_64;
+	r->iova = ms->iova;
+	r->len = ms->len;
+}
+
+/* Flush the last run and report the failures of the event. */
+static int
+run_finish(struct run *r)
+{
+	run_flush(r);
+	if (r->bad_total != 0)
+		log_out_of_range(r->cont, r->bad_va, r->bad_iova, r->bad_len, r->bad_total);
+	if (r->errors != 0)
+		IFB_LOG(ERR, "%u DMA %s(s) of DPDK memory failed; the last: %s", r->errors,
+			r->map ? "map" : "unmap", r->last_error);
+	if (r->bad_total != 0)
+		return -ERANGE;
+	return r->errors != 0 ? -EIO : 0;
+}
+
+static int
+check_seg(const struct rte_memseg_list *msl, const struct rte_memseg *ms, void *arg)
+{
+	struct run *r = arg;
+
+	if (!seg_wanted(msl, ms) || ifb_iova_usable(r->cont, ms->iova, ms->len))
+		return 0;
+	log_out_of_range(r->cont, ms->addr_64, ms->iova, ms->len, ms->len);
+	r->bad_total = ms->len;
+	return 1;
+}
+
+static int
+map_seg(const struct rte_memseg_list *msl, const struct rte_memseg *ms, void *arg)
+{
+	if (seg_wanted(msl, ms))
+		run_add(arg, msl, ms);
+	return 0;
+}
+
+int
+ifb_mem_map_all(struct ifb_container *cont)
+{
+	struct run r = { .cont = cont, .map = true };
+	int ret;
+
+	/* Refuse before mapping anything. */
+	rte_memseg_walk_thread_unsafe(check_seg, &r);
+	if (r.bad_total != 0)
+		return -ERANGE;
+	rte_memseg_walk_thread_unsafe(map_seg, &r);
+	ret = run_finish(&r);
+	if (ret < 0) {
+		ifb_mem_unmap_all(cont);
+		return ret;
+	}
+	IFB_LOG(DEBUG, "mapped 0x%" PRIx64 " bytes of DPDK memory into IOAS %u with %" PRIu64 " map calls, IOVA as %s",
+		ifb.memseg_bytes, cont->ioas_id, ifb.map_calls, iova_mode_name());
+	return 0;
+}
+
+void
+ifb_mem_unmap_all(struct ifb_container *cont)
+{
+	struct ifb_user_map *m;
+	unsigned int i;
+
+	/* Keep the user mappings: unmap everything, then map them again. */
+	rte_iommufd_ioas_unmap_all(cont->ioas, NULL);
+	ifb.memseg_bytes = 0;
+	for (i = 0; i < cont->nb_maps; i++) {
+		uint64_t io;
+
+		m = &cont->maps[i];
+		io = m->iova;
+		if (m->owned)
+			rte_iommufd_ioas_map(cont->ioas, (void *)(uintptr_t)m->va, m->len, &io,
+					     RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
+	}
+}
+
+static void
+mem_event_cb(enum rte_mem_event type, const void *addr, size_t len, void *arg)
+{
+	struct run r = { .cont = &ifb.conts[0], .map = type == RTE_MEM_EVENT_ALLOC };
+	const struct rte_memseg_list *msl;
+	const struct rte_memseg *ms;
+	uintptr_t cur, end = (uintptr_t)addr + len;
+
+	RTE_SET_USED(arg);
+	msl = rte_mem_virt2memseg_list(addr);
+	if (msl == NULL || msl->page_sz == 0)
+		return;
+	pthread_mutex_lock(&ifb.lock);
+	if (!r.cont->mem_mapped || r.cont->ioas == NULL)
+		goto out;
+	for (cur = (uintptr_t)addr; cur < end; cur += msl->page_sz) {
+		ms = rte_mem_virt2memseg((const void *)cur, msl);
+		if (ms == NULL || ms->iova == RTE_BAD_IOVA) {
+			run_flush(&r);
+			continue;
+		}
+		run_add(&r, msl, ms);
+	}
+	run_finish(&r);
+out:
+	pthread_mutex_unlock(&ifb.lock);
+}
+
+int
+ifb_mem_event_register(void)
+{
+	if (ifb.mem_cb_registered)
+		return 0;
+	if (rte_mem_event_callback_register(MEM_EVENT_NAME, mem_event_cb, NULL) < 0) {
+		if (rte_errno == ENOTSUP) {
+			/* Legacy memory: all of it exists from the start. */
+			IFB_LOG(DEBUG, "legacy memory: no memory events to follow");
+			return 0;
+		}
+		if (rte_errno != EEXIST) {
+			IFB_LOG(ERR, "cannot follow DPDK's memory events (%s): memory allocated later would not be usable for DMA",
+				rte_strerror(rte_errno));
+			return -rte_errno;
+		}
+	}
+	ifb.mem_cb_registered = true;
+	return 0;
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * Multi-process: a secondary process shares the primary's iommufd (and so
+ * its IOAS and DPDK's memory mappings) and receives the primary's VFIO
+ * device descriptors, already bound and attached. The action has its own
+ * name: EAL registers "eal_vfio_mp_sync" itself in the primary.
+ *
+ * Both processes must load this library: a secondary without it would ask
+ * EAL's action for a type1 container.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_string_fns.h>
+
+#include "bus_iommufd_private.h"
+
+#define IFB_MP_ACTION "bus_iommufd_mp"
+
+enum ifb_mp_req {
+	IFB_MP_REQ_MODE = 1,	/* result: 1 if the primary serves VFIO over iommufd */
+	IFB_MP_REQ_IOMMUFD,	/* fds[0]: the iommufd; ioas_id: default IOAS */
+	IFB_MP_REQ_DEVICE,	/* fds[0]: the VFIO cdev fd of device "name" */
+};
+
+struct ifb_mp_param {
+	int req;
+	int result;		/* 0 (or 1 for MODE), or a negative errno */
+	uint32_t ioas_id;
+	char name[64];
+};
+
+static int
+mp_primary(const struct rte_mp_msg *msg, const void *peer)
+{
+	const struct ifb_mp_param *req = (const void *)msg->param;
+	struct rte_mp_msg reply;
+	struct ifb_mp_param *r = (void *)reply.param;
+	struct ifb_device *idev;
+
+	memset(&reply, 0, sizeof(reply));
+	rte_strlcpy(reply.name, IFB_MP_ACTION, sizeof(reply.name));
+	reply.len_param = sizeof(*r);
+	if (msg->len_param != sizeof(*req)) {
+		r->result = -EINVAL;
+		return rte_mp_reply(&reply, peer);
+	}
+	r->req = req->req;
+	pthread_mutex_lock(&ifb.lock);
+	switch (req->req) {
+	case IFB_MP_REQ_MODE:
+		r->result = ifb.mode == IFB_MODE_IOMMUFD && ifb.enabled;
+		break;
+	case IFB_MP_REQ_IOMMUFD:
+		if (!ifb.enabled || ifb.ctx == NULL) {
+			r->result = -ENODEV;
+			break;
+		}
+		reply.fds[0] = rte_iommufd_fd(ifb.ctx);
+		reply.num_fds = 1;
+		r->ioas_id = ifb.conts[0].ioas_id;
+		break;
+	case IFB_MP_REQ_DEVICE:
+		idev = ifb_device_find(req->name);
+		if (idev == NULL) {
+			r->result = -ENOENT;
+			break;
+		}
+		reply.fds[0] = idev->fd;
+		reply.num_fds = 1;
+		break;
+	default:
+		r->result = -EINVAL;
+		break;
+	}
+	pthread_mutex_unlock(&ifb.lock);
+	return rte_mp_reply(&reply, peer);
+}
+
+int
+ifb_mp_primary_init(void)
+{
+	if (rte_mp_action_register(IFB_MP_ACTION, mp_primary) < 0 && rte_errno != EEXIST) {
+		/* ENOTSUP: --in-memory or no shared config; no secondaries then. */
+		if (rte_errno == ENOTSUP)
+			return 0;
+		IFB_LOG(ERR, "cannot register the multi-process action %s: %s", IFB_MP_ACTION,
+			rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	return 0;
+}
+
+static int
+mp_request(struct ifb_mp_param *p, int *fd, int timeout_s)
+{
+	struct timespec ts = { .tv_sec = timeout_s, .tv_nsec = 0 };
+	struct rte_mp_reply reply = { 0 };
+	struct rte_mp_msg req;
+	const struct rte_mp_msg *m;
+	int ret = 0;
+
+	memset(&req, 0, sizeof(req));
+	rte_strlcpy(req.name, IFB_MP_ACTION, sizeof(req.name));
+	req.len_param = sizeof(*p);
+	memcpy(req.param, p, sizeof(*p));
+	if (rte_mp_request_sync(&req, &reply, &ts) < 0 || reply.nb_received != 1) {
+		free(reply.msgs);
+		return -ENOTCONN;
+	}
+	m = &reply.msgs[0];
+	if (m->len_param != sizeof(*p)) {
+		ret = -EPROTO;
+		goto out;
+	}
+	memcpy(p, m->param, sizeof(*p));
+	if (p->result < 0) {
+		ret = p->result;
+		goto out;
+	}
+	if (fd != NULL) {
+		if (m->num_fds != 1) {
+			ret = -EPROTO;
+			goto out;
+		}
+		*fd = m->fds[0];
+	}
+out:
+	free(reply.msgs);
+	return ret;
+}
+
+int
+ifb_mp_query_mode(void)
+{
+	struct ifb_mp_param p = { .req = IFB_MP_REQ_MODE };
+	int ret = mp_request(&p, NULL, 2);
+
+	return ret < 0 ? ret : p.result;
+}
+
+int
+ifb_mp_get_iommufd(int *fd, uint32_t *ioas_id)
+{
+	struct ifb_mp_param p = { .req = IFB_MP_REQ_IOMMUFD };
+	int ret = mp_request(&p, fd, 5);
+
+	if (ret == 0)
+		*ioas_id = p.ioas_id;
+	return ret;
+}
+
+int
+ifb_mp_get_device(const char *name, int *fd)
+{
+	struct ifb_mp_param p = { .req = IFB_MP_REQ_DEVICE };
+
+	rte_strlcpy(p.name, name, sizeof(p.name));
+	return mp_request(&p, fd, 5);
+}

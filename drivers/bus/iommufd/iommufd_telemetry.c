@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * Telemetry commands (dpdk-telemetry.py):
+ *   /iommufd/devices           the mode and the devices served over iommufd
+ *   /iommufd/caps,DDDD:BB:DD.F IOMMU hardware information of one device
+ *   /iommufd/mappings          DMA mappings of the containers
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#include "bus_iommufd_private.h"
+
+static const char *
+mode_name(enum ifb_mode mode)
+{
+	switch (mode) {
+	case IFB_MODE_IOMMUFD:
+		return "iommufd";
+	case IFB_MODE_TYPE1:
+		return "type1";
+	case IFB_MODE_FAILED:
+		return "failed";
+	default:
+		return "undecided";
+	}
+}
+
+static int
+tel_devices(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct rte_tel_data *list;
+	struct ifb_device *idev;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	list = rte_tel_data_alloc();
+	if (list == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
+	pthread_mutex_lock(&ifb.lock);
+	rte_tel_data_add_dict_string(d, "mode", mode_name(ifb.mode));
+	rte_tel_data_add_dict_string(d, "reason", ifb.mode_reason);
+	rte_tel_data_add_dict_int(d, "iommufd", ifb.ctx != NULL ? rte_iommufd_fd(ifb.ctx) : -1);
+	TAILQ_FOREACH(idev, &ifb.devices, next)
+		rte_tel_data_add_array_string(list, idev->name);
+	pthread_mutex_unlock(&ifb.lock);
+	rte_tel_data_add_dict_container(d, "devices", list, 0);
+	return 0;
+}
+
+static int
+tel_caps(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct rte_iommufd_hw_info info;
+	struct ifb_device *idev;
+	char addr[16];
+	bool valid;
+
+	RTE_SET_USED(cmd);
+	if (params == NULL || rte_iommufd_pci_addr_parse(params, addr, sizeof(addr)) < 0)
+		return -EINVAL;
+	pthread_mutex_lock(&ifb.lock);
+	idev = ifb_device_find(addr);
+	if (idev == NULL) {
+		pthread_mutex_unlock(&ifb.lock);
+		return -ENODEV;
+	}
+	valid = idev->hw_info_valid;
+	info = idev->hw_info;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "device", idev->name);
+	rte_tel_data_add_dict_int(d, "iommu_group", idev->group_num);
+	rte_tel_data_add_dict_int(d, "fd", idev->fd);
+	if (idev->dev != NULL)
+		rte_tel_data_add_dict_int(d, "dev_id", (int)rte_iommufd_device_id(idev->dev));
+	rte_tel_data_add_dict_int(d, "page_table", (int)idev->pt_id);
+	rte_tel_data_add_dict_int(d, "pasid_capable_page_table", idev->hwpt != NULL);
+	if (idev->cont != NULL)
+		rte_tel_data_add_dict_int(d, "ioas", (int)idev->cont->ioas_id);
+	pthread_mutex_unlock(&ifb.lock);
+	rte_tel_data_add_dict_int(d, "hw_info_valid", valid);
+	if (valid) {
+		rte_tel_data_add_dict_int(d, "hw_info_type", (int)info.type);
+		rte_tel_data_add_dict_u64(d, "capabilities", info.capabilities);
+		rte_tel_data_add_dict_int(d, "max_pasid_log2", info.max_pasid_log2);
+		rte_tel_data_add_dict_string(d, "pasid",
+					     rte_iommufd_pasid_reason_str(info.pasid_reason));
+		if (info.type == 1 && info.data_len >= 16) {
+			/* Intel VT-d: flags, cap_reg, ecap_reg. */
+			rte_tel_data_add_dict_u64(d, "vtd_cap_reg", info.data[1]);
+			rte_tel_data_add_dict_u64(d, "vtd_ecap_reg", info.data[2]);
+		}
+	}
+	return 0;
+}
+
+static int
+tel_mappings(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct rte_tel_data *c;
+	unsigned int i;
+	char name[32];
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&ifb.lock);
+	rte_tel_data_add_dict_u64(d, "memseg_bytes", ifb.memseg_bytes);
+	rte_tel_data_add_dict_u64(d, "map_calls", ifb.map_calls);
+	rte_tel_data_add_dict_u64(d, "unmap_calls", ifb.unmap_calls);
+	rte_tel_data_add_dict_u64(d, "map_errors", ifb.map_errors);
+	for (i = 0; i < IFB_MAX_CONTAINERS; i++) {
+		const struct ifb_container *cont = &ifb.conts[i];
+		char ranges[256];
+
+		if (!cont->used)
+			continue;
+		c = rte_tel_data_alloc();
+		if (c == NULL)
+			break;
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_int(c, "container_fd", cont->key);
+		rte_tel_data_add_dict_int(c, "ioas", (int)cont->ioas_id);
+		rte_tel_data_add_dict_int(c, "devices", (int)cont->nb_devices);
+		rte_tel_data_add_dict_int(c, "groups", (int)cont->nb_groups);
+		rte_tel_data_add_dict_int(c, "user_mappings", (int)cont->nb_maps);
+		rte_tel_data_add_dict_int(c, "pasid_hwpts", (int)cont->nb_hwpts);
+		ifb_ranges_str(cont, ranges, sizeof(ranges));
+		rte_tel_data_add_dict_string(c, "iova_ranges", ranges);
+		snprintf(name, sizeof(name), "container%u", i);
+		rte_tel_data_add_dict_container(d, name, c, 0);
+	}
+	pthread_mutex_unlock(&ifb.lock);
+	return 0;
+}
+
+void
+ifb_telemetry_init(void)
+{
+	rte_telemetry_register_cmd("/iommufd/devices", tel_devices,
+		"The VFIO mode (iommufd or type1) and the devices served over iommufd. No parameters");
+	rte_telemetry_register_cmd("/iommufd/caps", tel_caps,
+		"IOMMU information of a device (hardware info, PASID width, page table). Parameters: PCI address");
+	rte_telemetry_register_cmd("/iommufd/mappings", tel_mappings,
+		"DMA mappings: DPDK memory and user mappings per container. No parameters");
+}
