@@ -39,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,9 +63,11 @@
 #define TEST_PASID 5u
 
 static const char *bdf = "0000:00:02.0";
+static bool trace;	/* FAIL_NTH_TRACE=1: one line per run */
 static char cdev_path[64];
 static void *buf;
 static int witness_fd = -1;
+static uint64_t expected_features;	/* of a context opened without injection */
 
 /* ---------------------------------------------------------------- */
 /* Heap accounting and malloc failure injection                      */
@@ -89,9 +92,10 @@ int posix_memalign(void **p, size_t align, size_t size);
 void *aligned_alloc(size_t align, size_t size);
 void *memalign(size_t align, size_t size);
 
-static long heap_live;		/* blocks allocated and not freed */
-static unsigned long malloc_nth; /* fail the malloc_nth-th allocation; 0: never */
-static bool malloc_fired;
+/* volatile: the compiler assumes malloc() leaves the program's globals alone. */
+static volatile long heap_live;		/* blocks allocated and not freed */
+static volatile unsigned long malloc_nth; /* fail the malloc_nth-th allocation; 0: never */
+static volatile bool malloc_fired;
 static bool under_valgrind;	/* valgrind replaces the malloc family */
 
 static bool
@@ -257,6 +261,9 @@ fault_injection_setup(void)
 	return 0;
 }
 
+static bool nth_armed;
+static unsigned int bind_injected;	/* failures injected into VFIO_DEVICE_BIND_IOMMUFD */
+
 /* Fail the @n-th fault-injection point this thread reaches from now on. */
 static void
 nth_arm(unsigned int n)
@@ -268,11 +275,22 @@ nth_arm(unsigned int n)
 		printf("# cannot arm fail-nth: %s\n", strerror(errno));
 		abort();
 	}
+	nth_armed = true;
 }
 
-/* Disarm; true if the failure was injected since nth_arm(). */
-static bool
-nth_disarm(void)
+/* The remaining countdown (0: fired or not armed). */
+static unsigned int
+nth_peek(void)
+{
+	char b[16] = "";
+	ssize_t n = pread(nth_fd, b, sizeof(b) - 1, 0);
+
+	return n > 0 ? (unsigned int)strtoul(b, NULL, 10) : 0;
+}
+
+/* The remaining countdown (0: fired or not armed), and stop it. */
+static unsigned int
+nth_pause(void)
 {
 	char b[16] = "";
 	ssize_t n = pread(nth_fd, b, sizeof(b) - 1, 0);
@@ -281,9 +299,73 @@ nth_disarm(void)
 	for (i = 0; i < 2; i++)
 		if (pwrite(nth_fd, "0", 1, 0) == 1)
 			break;
-	/* "0\n": the countdown reached zero, the failure happened. A failed
-	 * read means it hit the read itself, after the sequence. */
-	return n == 2 && b[0] == '0' && b[1] == '\n';
+	/* A failed read means the failure hit the read itself. */
+	return n > 0 ? (unsigned int)strtoul(b, NULL, 10) : 0;
+}
+
+/* Disarm; true if the failure was injected since nth_arm(). */
+static bool
+nth_disarm(void)
+{
+	bool armed = nth_armed;
+
+	nth_armed = false;
+	return armed && nth_pause() == 0;
+}
+
+/*
+ * Every ioctl of the program and the library passes through here, to keep
+ * two kernel paths out of the sweep; both crash Linux 7.3 when allocations
+ * fail inside them, and neither is the library's:
+ * - VFIO_DEVICE_BIND_IOMMUFD is the first open of the device: vfio-pci
+ *   enables it, and pci_enable_device() evaluates the ACPI _PRT method for
+ *   its INTx routing. ACPICA does not survive failed allocations there:
+ *   after a few, its reference counts are corrupt and a later evaluation
+ *   dereferences NULL. Only the bind's first failure point is injected
+ *   (the igroup allocation of iommufd_device_bind(), before vfio-pci runs);
+ *   otherwise the countdown is paused across the bind.
+ * - IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS creates the test's mock device: with
+ *   some of its allocations failed it succeeds with a device that has no
+ *   IOMMU group, and IOMMU_TEST_OP_PASID_CHECK_HWPT on that device
+ *   dereferences NULL. The countdown is paused across it.
+ */
+static bool
+paused_request(unsigned long request, const void *arg)
+{
+	const struct ifd_iommu_test_cmd *cmd = arg;
+
+	if (request == IFD_VFIO_DEVICE_BIND_IOMMUFD)
+		return true;
+	return request == IFD_IOMMU_TEST_CMD &&
+		(cmd->op == IFD_IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS ||
+		 cmd->op == IFD_IOMMU_TEST_OP_MOCK_DOMAIN);
+}
+
+int
+ioctl(int fd, unsigned long request, ...)
+{
+	unsigned int left;
+	va_list ap;
+	void *arg;
+	long ret;
+
+	va_start(ap, request);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!nth_armed || !paused_request(request, arg))
+		return (int)syscall(SYS_ioctl, fd, request, arg);
+	left = nth_pause();
+	if (left == 1 && request == IFD_VFIO_DEVICE_BIND_IOMMUFD) {
+		nth_arm(1);
+		ret = syscall(SYS_ioctl, fd, request, arg);
+		if (nth_peek() == 0)
+			bind_injected++;
+		return (int)ret;
+	}
+	ret = syscall(SYS_ioctl, fd, request, arg);
+	if (left != 0)
+		nth_arm(left);
+	return (int)ret;
 }
 
 /* ---------------------------------------------------------------- */
@@ -704,6 +786,10 @@ verify_done(struct seq_state *s)
 {
 	struct rte_iommufd_pasid_caps caps;
 
+	/* Features are probed once per context: a transient failure must not hide one. */
+	if (s->ctx != NULL && rte_iommufd_features(s->ctx) != expected_features)
+		PROBLEM(s, "completed, but the context has features 0x%" PRIx64 ", not 0x%" PRIx64,
+			rte_iommufd_features(s->ctx), expected_features);
 	if (s->dev == NULL)
 		return;
 	/* The device's capabilities are those of the device, not of a transient failure. */
@@ -801,11 +887,6 @@ teardown(struct seq_state *s, struct leaks *lk, char *why, size_t len)
 			lk->release++;
 			snprintf(why, len, "space detach RID: %.200s", last_msg);
 		}
-		ret = rte_iommufd_space_free(s->space);
-		if (ret != 0) {
-			lk->release++;
-			snprintf(why, len, "space free: %.200s", last_msg);
-		}
 	}
 	if (s->dev != NULL) {
 		if (s->space == NULL && s->pasid_hwpt != 0 &&
@@ -822,6 +903,11 @@ teardown(struct seq_state *s, struct leaks *lk, char *why, size_t len)
 	} else if (s->mock != NULL && !mock_destroy(s->mock)) {
 		lk->release++;
 		snprintf(why, len, "the mock device could not be destroyed");
+	}
+	/* After the device: it was created on the space's IOAS. */
+	if (rte_iommufd_space_free(s->space) != 0) {
+		lk->release++;
+		snprintf(why, len, "space free: %.200s", last_msg);
 	}
 	if (rte_iommufd_hwpt_free(s->hwpt) != 0) {
 		lk->release++;
@@ -898,14 +984,13 @@ struct sequence {
 	bool vfio;
 };
 
-#define MAX_STEPS 24
-#define MAX_ERRS 12
+#define MAX_TALLY 32
 
+/* How often each step failed, with which errno. */
 struct tally {
-	const char *name[MAX_STEPS];
-	unsigned int count[MAX_STEPS];
-	int err[MAX_ERRS];
-	unsigned int err_count[MAX_ERRS];
+	const char *step[MAX_TALLY];
+	int err[MAX_TALLY];
+	unsigned int count[MAX_TALLY];
 };
 
 static void
@@ -913,19 +998,13 @@ tally_add(struct tally *t, const char *step, int err)
 {
 	int i;
 
-	for (i = 0; i < MAX_STEPS; i++) {
-		if (t->name[i] == NULL)
-			t->name[i] = step;
-		if (t->name[i] == step || strcmp(t->name[i], step) == 0) {
-			t->count[i]++;
-			break;
-		}
-	}
-	for (i = 0; i < MAX_ERRS; i++) {
-		if (t->err_count[i] == 0)
+	for (i = 0; i < MAX_TALLY; i++) {
+		if (t->step[i] == NULL) {
+			t->step[i] = step;
 			t->err[i] = err;
-		if (t->err[i] == err) {
-			t->err_count[i]++;
+		}
+		if (strcmp(t->step[i], step) == 0 && t->err[i] == err) {
+			t->count[i]++;
 			break;
 		}
 	}
@@ -936,13 +1015,9 @@ tally_print(const struct tally *t)
 {
 	int i;
 
-	printf("#   failed at:");
-	for (i = 0; i < MAX_STEPS && t->name[i] != NULL; i++)
-		printf("%s %s %u", i ? "," : "", t->name[i], t->count[i]);
-	printf("\n#   errors:");
-	for (i = 0; i < MAX_ERRS && t->err_count[i] != 0; i++)
-		printf("%s %s %u", i ? "," : "", rte_iommufd_errno_name(t->err[i]), t->err_count[i]);
-	printf("\n");
+	for (i = 0; i < MAX_TALLY && t->step[i] != NULL; i++)
+		printf("#   %-40s %-12s %u\n", t->step[i], rte_iommufd_errno_name(t->err[i]),
+		       t->count[i]);
 }
 
 /* One run with the @n-th failure point armed (0: none). */
@@ -973,6 +1048,18 @@ run_once(const struct sequence *seq, enum mode mode, unsigned int n, bool *injec
 	}
 	if (ret == 0)
 		verify_done(s);
+	/* The device exists and is bound to vfio-pci: a transient failure must
+	 * not be reported as a missing, unbound or unsupported device. */
+	if (ret != 0 && strcmp(s->step, "rte_iommufd_device_open") == 0 &&
+	    (ret == -ENODEV || ret == -ENXIO || ret == -EOPNOTSUPP))
+		PROBLEM(s, "device open failed with %s: %.200s", rte_iommufd_errno_name(ret),
+			last_msg);
+	if (trace) {
+		printf("# trace %s N=%u: %s %s %s\n", seq->name, n, *injected ? "injected" : "clean",
+		       ret ? s->step : "completed", ret ? rte_iommufd_errno_name(ret) : "");
+		fflush(stdout);
+		fsync(STDOUT_FILENO);
+	}
 	teardown(s, lk, why, len);
 
 	if (!under_valgrind && heap_live != heap0) {
@@ -1010,6 +1097,7 @@ sweep(const struct sequence *seq, enum mode mode)
 	int ret;
 
 	memset(&t, 0, sizeof(t));
+	bind_injected = 0;
 	/* A clean run first: the sequence works and leaves nothing. */
 	ret = run_once(seq, mode, 0, &fired, &s, &lk, why, sizeof(why));
 	TEST_ASSERT_SUCCESS(ret, "%s: clean run failed at %s: %s", seq->name, s.step, last_msg);
@@ -1059,6 +1147,9 @@ sweep(const struct sequence *seq, enum mode mode)
 	       under_valgrind && mode == MODE_KERNEL ? " (heap: see valgrind)" : "");
 	if (failed != 0)
 		tally_print(&t);
+	if (seq->vfio && mode == MODE_KERNEL)
+		printf("#   VFIO_DEVICE_BIND_IOMMUFD: %u injected (its first failure point only)\n",
+		       bind_injected);
 	printf("# robustness: fail-nth mode=%s seq=%s tried=%u injected=%u failed=%u absorbed=%u leaks=%u violations=%u ok=%d\n",
 	       mname, seq->name, tried, injected, failed, absorbed, leaks, problems,
 	       done && leaks == 0 && problems == 0);
@@ -1081,6 +1172,8 @@ static const struct sequence seq_f = { "space", seq_space, false };
 /* ---------------------------------------------------------------- */
 
 /* The rig works: an armed fail-nth makes the next kernel allocation fail. */
+static void *volatile sink;
+
 static int
 injection_works(void)
 {
@@ -1103,7 +1196,9 @@ injection_works(void)
 
 		malloc_nth = 1;
 		p = malloc(16);
-		TEST_ASSERT(p == NULL && malloc_fired && malloc_nth == 0, "malloc-nth");
+		sink = p;
+		malloc_nth = 0;
+		TEST_ASSERT(sink == NULL && malloc_fired, "malloc-nth");
 		malloc_fired = false;
 	}
 	return TEST_SUCCESS;
@@ -1119,8 +1214,6 @@ static int kernel_space(void) { return sweep(&seq_f, MODE_KERNEL); }
 static int
 malloc_sweep(const struct sequence *seq)
 {
-	if (under_valgrind)
-		TEST_SKIP("valgrind replaces malloc: the malloc sweeps need the program's own");
 	return sweep(seq, MODE_MALLOC);
 }
 
@@ -1131,20 +1224,72 @@ static int malloc_fault(void) { return malloc_sweep(&seq_d); }
 static int malloc_pasid(void) { return malloc_sweep(&seq_e); }
 static int malloc_space(void) { return malloc_sweep(&seq_f); }
 
-static const struct test_case cases[] = {
-	TEST_CASE(injection_works),
-	TEST_CASE(kernel_ioas),
-	TEST_CASE(kernel_vfio),
-	TEST_CASE(kernel_vfio_hwpt),
-	TEST_CASE(kernel_fault),
-	TEST_CASE(kernel_pasid),
-	TEST_CASE(kernel_space),
+/*
+ * A space whose own IOAS is still used by a device outside it cannot be
+ * freed (EBUSY) and must stay a space of its context: a later replace of a
+ * RID into another space makes it forget the RID, and it frees once the
+ * device is gone. Nothing is left behind.
+ */
+static int
+space_free_busy_stays_valid(void)
+{
+	struct rte_iommufd_space *sp1 = NULL, *sp2 = NULL;
+	struct rte_iommufd *ctx = NULL;
+	struct rte_iommufd_device *dev = NULL;
+	struct mock_dev *m = NULL;
+	long heap0 = heap_live;
+
+	TEST_ASSERT_SUCCESS(rte_iommufd_open(&ctx), "%s", last_msg);
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_create(ctx, NULL, NULL, &sp1), "%s", last_msg);
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_create(ctx, NULL, NULL, &sp2), "%s", last_msg);
+	TEST_ASSERT_SUCCESS(mock_new(rte_iommufd_fd(ctx),
+				     rte_iommufd_ioas_id(rte_iommufd_space_ioas(sp1)), &m),
+			    "mock device");
+	TEST_ASSERT_SUCCESS(rte_iommufd_device_create(ctx, "mock0", m->idev_id, &mock_ops, m, &dev),
+			    "%s", last_msg);
+	/* The device's RID is on an automatic page table of sp1's IOAS. */
+	TEST_ASSERT_EQUAL(rte_iommufd_space_free(sp1), -EBUSY, "IOAS in use outside the space");
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_attach(sp1, dev, RTE_IOMMUFD_NO_PASID, NULL), "%s",
+			    last_msg);
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_attach(sp2, dev, RTE_IOMMUFD_NO_PASID, NULL), "%s",
+			    last_msg);
+	TEST_ASSERT_EQUAL(rte_iommufd_space_attachments(sp1), 0,
+			  "the replace into sp2 was seen by sp1");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_attachments(sp2), 1, "sp2 has the RID");
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_free(sp1), "%s", last_msg);
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_detach(sp2, dev, RTE_IOMMUFD_NO_PASID), "%s",
+			    last_msg);
+	rte_iommufd_device_close(dev);
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_free(sp2), "%s", last_msg);
+	rte_iommufd_close(ctx);
+	TEST_ASSERT_EQUAL(heap_live, heap0, "heap blocks left");
+	return TEST_SUCCESS;
+}
+
+#define KERNEL_CASES \
+	TEST_CASE(injection_works), \
+	TEST_CASE(kernel_ioas), \
+	TEST_CASE(kernel_vfio), \
+	TEST_CASE(kernel_vfio_hwpt), \
+	TEST_CASE(kernel_fault), \
+	TEST_CASE(kernel_pasid), \
+	TEST_CASE(kernel_space), \
+	TEST_CASE(space_free_busy_stays_valid)
+
+static const struct test_case all_cases[] = {
+	KERNEL_CASES,
 	TEST_CASE(malloc_ioas),
 	TEST_CASE(malloc_vfio),
 	TEST_CASE(malloc_vfio_hwpt),
 	TEST_CASE(malloc_fault),
 	TEST_CASE(malloc_pasid),
 	TEST_CASE(malloc_space),
+	TEST_CASES_END()
+};
+
+/* Under valgrind, which replaces the malloc family: no malloc sweeps. */
+static const struct test_case valgrind_cases[] = {
+	KERNEL_CASES,
 	TEST_CASES_END()
 };
 
@@ -1158,6 +1303,7 @@ main(int argc, char **argv)
 	if (argc > 1)
 		bdf = argv[1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	trace = getenv("FAIL_NTH_TRACE") != NULL;
 	under_valgrind = preload != NULL && strstr(preload, "vgpreload") != NULL;
 	rte_iommufd_log_set_handler(capture_log, NULL);
 
@@ -1165,9 +1311,16 @@ main(int argc, char **argv)
 	if (ret == 0)
 		ret = fault_injection_setup();
 	if (ret == 0) {
-		witness_fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
-		if (witness_fd < 0)
-			ret = -errno;
+		struct rte_iommufd *ctx;
+
+		ret = rte_iommufd_open(&ctx);
+		if (ret == 0) {
+			expected_features = rte_iommufd_features(ctx);
+			rte_iommufd_close(ctx);
+			witness_fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+			if (witness_fd < 0)
+				ret = -errno;
+		}
 	}
 	buf = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (ret < 0 || buf == MAP_FAILED) {
@@ -1181,5 +1334,5 @@ main(int argc, char **argv)
 	memset(buf, 0x5a, BUF_LEN);
 	/* Messages that libc builds once, before anything is counted. */
 	(void)strerror(ENOMEM);
-	return test_run("vm-fail-nth", cases);
+	return test_run("vm-fail-nth", under_valgrind ? valgrind_cases : all_cases);
 }
