@@ -130,7 +130,7 @@ step_failnth() {
 
 # ------------------------------------------------------------------ #
 step_asan() {
-	local dir="$out/asan" log="$out/logs/asan.log" total ok bad skip f
+	local dir="$out/asan" log="$out/logs/asan.log" total ok bad skip f reports
 	build "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
 		-Dc_args=-fno-sanitize-recover=all || { row asan "build" - "build failed" 0; return; }
 	# Reports go to files too: a test may have redirected its stderr.
@@ -146,38 +146,56 @@ step_asan() {
 		grep -m12 -E 'ERROR|runtime error|#[0-9] |SUMMARY' "$f"
 	done
 	read -r total ok bad skip < <(meson_counts "$dir/meson-logs/testlog.json")
+	reports=$(find "$out/logs/asan" -type f | wc -l)
 	row asan "fast suite, ASan + UBSan (fatal)" "$total tests" \
-		"$ok ok, $bad failed, $skip skipped" "$([ "$bad" = 0 ] && [ "$ok" -gt 0 ] && echo 1 || echo 0)"
+		"$ok ok, $bad failed, $skip skipped; $reports sanitizer reports" \
+		"$([ "$bad" = 0 ] && [ "$ok" -gt 0 ] && [ "$reports" = 0 ] && echo 1 || echo 0)"
 }
 
 # ------------------------------------------------------------------ #
 step_tsan() {
 	local dir="$out/tsan" log="$out/logs/tsan.log" vlog="$out/logs/tsan-vm.log"
-	local total ok bad skip rc names=() f n
+	local rc f n c cases runs=0 fails=0 reports=0 list=()
 	build "$dir" -Db_sanitize=thread -Db_lundef=false || { row tsan "build" - "build failed" 0; return; }
-	# The fast suite's programs that start threads.
+	: >"$log"
+	# The fast suite's programs that start threads; of each, the cases named
+	# for threads or concurrency (all of them when none is): the others are
+	# single-threaded and only slow under TSan.
 	for f in "$top"/app/test/test_*.c; do
 		n=$(basename "$f" .c)
-		grep -q 'pthread_create' "$f" && [ -x "$dir/app/test/$n" ] && names+=("$n")
+		if ! grep -q 'pthread_create' "$f" || [ ! -x "$dir/app/test/$n" ]; then
+			continue
+		fi
+		cases=$(TEST_ONLY=- "$dir/app/test/$n" 2>/dev/null |
+			sed -n 's/^ok [0-9]* - \([A-Za-z0-9_]*\) # SKIP.*/\1/p' |
+			grep -E 'thread|concurren|parallel|race' || true)
+		[ -n "$cases" ] || cases=ALL
+		for c in $cases; do
+			list+=("$n${c:+:$c}")
+			echo "---- $n $c" >>"$log"
+			if [ "$c" = ALL ]; then
+				TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$dir/app/test/$n" >>"$log" 2>&1
+			else
+				TEST_ONLY=$c TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+					"$dir/app/test/$n" >>"$log" 2>&1
+			fi
+			rc=$?
+			runs=$((runs + 1))
+			[ "$rc" = 0 ] || { fails=$((fails + 1)); echo "$n $c: exit status $rc"; }
+		done
 	done
-	if [ ${#names[@]} -eq 0 ]; then
-		row tsan "fast suite, threaded tests" - "none found" 0
-	else
-		TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-			meson test -C "$dir" --print-errorlogs "${names[@]}" >"$log" 2>&1
-		tail -10 "$log"
-		read -r total ok bad skip < <(meson_counts "$dir/meson-logs/testlog.json")
-		row tsan "fast suite, threaded tests (${names[*]})" "$total tests" \
-			"$ok ok, $bad failed, $(grep -c 'WARNING: ThreadSanitizer' "$log") reports" \
-			"$([ "$bad" = 0 ] && [ "$ok" -gt 0 ] && echo 1 || echo 0)"
-	fi
+	reports=$(grep -c 'WARNING: ThreadSanitizer' "$log")
+	printf 'fast suite under TSan: %s\n' "${list[*]:-none}"
+	row tsan "fast suite, threaded cases (${list[*]:-none})" "$runs runs" \
+		"$fails failed, $reports reports" \
+		"$([ "$runs" -gt 0 ] && [ "$fails" = 0 ] && [ "$reports" = 0 ] && echo 1 || echo 0)"
 	"$run_vm" --timeout 600 --env TEST_STRICT=1 \
 		--env TSAN_OPTIONS=halt_on_error=1:exitcode=66 -- "$dir/app/test/test_vm_threads" \
 		>"$vlog" 2>&1
 	rc=$?
 	grep -E '^(ok|not ok|# vm-threads)' "$vlog"
 	row tsan "vm-threads (threads, one IOAS; two processes, two NICs)" \
-		"$(grep -c '^ok' "$vlog") of $(sed -n 's/^1\.\.//p' "$vlog" | head -1) cases" \
+		"$(grep -c '^ok' "$vlog") of $(sed -n 's/^1\.\.//p' "$vlog" | head -1) cases pass" \
 		"exit status $rc, $(grep -c 'WARNING: ThreadSanitizer' "$vlog") reports" \
 		"$([ "$rc" = 0 ] && echo 1 || echo 0)"
 }
@@ -234,8 +252,13 @@ EOF
 	echo "$so"
 }
 
+# name:case of vm tests whose premise does not hold under valgrind, which
+# maps the program's memory low: test_vm_vfio's map_iova_va expects a
+# buffer above 2^39 (refused by a 39-bit IOMMU at IOVA = VA).
+valgrind_inapplicable="vm-vfio-aw39:map_iova_va"
+
 step_valgrind() {
-	local plain="$out/plain" shim name wd cmd log rc errs defl indl n=0
+	local plain="$out/plain" shim name wd cmd log rc errs defl indl bad ok n=0
 	build "$plain" || { row valgrind "build" - "build failed" 0; return; }
 	shim=$(valgrind_shim) || { row valgrind "annotation preload" - "build failed" 0; return; }
 	# Every vm test whose program is ours (an ELF file of the build), with
@@ -262,11 +285,21 @@ step_valgrind() {
 		errs=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
 		defl=$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/\1/p' "$log" | tr -d , | awk '{s+=$1} END {print s+0}')
 		indl=$(sed -n 's/.*indirectly lost: \([0-9,]*\) bytes.*/\1/p' "$log" | tr -d , | awk '{s+=$1} END {print s+0}')
-		printf '%-24s exit %s, %s errors, definitely lost %s B, indirectly lost %s B\n' \
-			"$name" "$rc" "$errs" "$defl" "$indl"
-		row valgrind "$name" "$(grep -c '^ok' "$log") of $(sed -n 's/^1\.\.//p' "$log" | head -1) cases" \
-			"$errs errors, $defl B definitely + $indl B indirectly lost" \
-			"$([ "$rc" = 0 ] && [ "$errs" = 0 ] && [ "$defl" = 0 ] && [ "$indl" = 0 ] && echo 1 || echo 0)"
+		# Cases that failed, except those whose premise valgrind changes.
+		bad=$(sed -n 's/^not ok [0-9]* - \([A-Za-z0-9_]*\).*/\1/p' "$log" |
+			while read -r c; do
+				grep -qx "$name:$c" <<<"$valgrind_inapplicable" && continue
+				echo "$c"
+			done | tr '\n' ' ')
+		printf '%-24s exit %s, %s errors, definitely lost %s B, indirectly lost %s B%s\n' \
+			"$name" "$rc" "$errs" "$defl" "$indl" "${bad:+, failed cases: $bad}"
+		ok=0
+		if [ "$errs" = 0 ] && [ "$defl" = 0 ] && [ "$indl" = 0 ] && [ -z "$bad" ] &&
+		   { [ "$rc" = 0 ] || [ "$rc" = 1 ]; } && grep -q '^# .*passed, .*failed' "$log"; then
+			ok=1
+		fi
+		row valgrind "$name" "$(grep -c '^ok' "$log") of $(sed -n 's/^1\.\.//p' "$log" | head -1) cases pass" \
+			"$errs errors, $defl B definitely + $indl B indirectly lost${bad:+; failed: $bad}" "$ok"
 		n=$((n + 1))
 	done < <(python3 - "$plain" <<'EOF'
 import json, shlex, subprocess, sys

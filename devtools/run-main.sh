@@ -1,20 +1,33 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# The main job: show what iommufd reports for the two e1000e NICs of the
-# test VM (emulated Intel VT-d) and map memory through it. Installs the
-# dependencies, builds, and builds or reuses the cached guest kernel.
+# The main job, in the test VM (emulated Intel VT-d, two e1000e NICs on
+# vfio-pci): what iommufd reports for the NICs (dpdk-iommufd-info), then
+# Debian's unmodified dpdk-testpmd forwarding between them over iommufd
+# (librte_bus_iommufd preloaded), with the legacy type1 path as the
+# control. Installs the dependencies, builds, and builds or reuses the
+# cached guest kernel.
+#
+# On a machine with an IOMMU and the NICs bound to vfio-pci, run directly:
+#   build/app/dpdk-iommufd-info/dpdk-iommufd-info
+#   LD_PRELOAD=build/drivers/bus/iommufd/librte_bus_iommufd.so \
+#       dpdk-testpmd -l 0-1 -a BDF1 -a BDF2 -- -i --forward-mode=io
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
 "$top/buildtools/install-deps.sh"
 if [ ! -f "$build/build.ninja" ]; then
-	meson setup "$build" "$top" -Dwerror=true
+	meson setup "$build" "$top" -Ddpdk=enabled -Dwerror=true
 fi
 ninja -C "$build"
-prog="$build/app/dpdk-iommufd-info/dpdk-iommufd-info"
-if [ -x "$prog" ]; then
-	exec "$top/buildtools/vm/run-vm.sh" -- "$prog"
-fi
-exec "$top/buildtools/vm/run-vm.sh" --env TEST_VERBOSE=1 -- "$build/app/test/test_vm_vfio"
+DPDK_IOMMUFD_KERNEL=$("$top/buildtools/vm/build-guest-kernel.sh")
+export DPDK_IOMMUFD_KERNEL
+
+echo "=== dpdk-iommufd-info in the VM"
+"$top/buildtools/vm/run-vm.sh" -- "$build/app/dpdk-iommufd-info/dpdk-iommufd-info"
+
+echo "=== dpdk-testpmd over iommufd, and over type1 (the control), in the VM"
+exec "$top/buildtools/vm/run-vm.sh" -- "$top/app/test/dpdk/testpmd_e2e.sh" \
+	--lib "$build/drivers/bus/iommufd/librte_bus_iommufd.so" \
+	--case iommufd-va --case type1-va

@@ -59,6 +59,9 @@ logs=()
 for s in "${suites[@]}"; do
 	logs+=("$build/meson-logs/testlog-$s.json")
 done
-/usr/bin/python3 "$top/devtools/test-summary.py" "${logs[@]}" || rc=1
+summary=$(/usr/bin/python3 "$top/devtools/test-summary.py" "${logs[@]}") || rc=1
+echo "$summary" | sed '$d'
 echo "run-tests: $( [ $rc = 0 ] && echo passed || echo FAILED ) in $(( $(date +%s) - start )) s"
+# Last line: the count, "tests: N passed, N failed, N skipped".
+echo "$summary" | tail -n 1
 exit $rc
