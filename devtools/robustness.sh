@@ -44,7 +44,7 @@ all_steps=(failnth asan tsan valgrind fuzz)
 write_doc=1
 steps=()
 
-usage() { sed -n '/^# Usage:/,/^# guest kernel/{s/^# \{0,1\}//;p}' "$0"; }
+usage() { sed -n '/^# Usage:/,/^# ran found/{s/^# \{0,1\}//;p}' "$0"; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-doc) write_doc=0 ;;
@@ -258,7 +258,7 @@ EOF
 valgrind_inapplicable="vm-vfio-aw39:map_iova_va"
 
 step_valgrind() {
-	local plain="$out/plain" shim name wd cmd log rc errs defl indl bad ok n=0
+	local plain="$out/plain" shim name wd cmd log rc errs defl indl bad na c ok n=0
 	build "$plain" || { row valgrind "build" - "build failed" 0; return; }
 	shim=$(valgrind_shim) || { row valgrind "annotation preload" - "build failed" 0; return; }
 	# Every vm test whose program is ours (an ELF file of the build), with
@@ -286,11 +286,16 @@ step_valgrind() {
 		defl=$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/\1/p' "$log" | tr -d , | awk '{s+=$1} END {print s+0}')
 		indl=$(sed -n 's/.*indirectly lost: \([0-9,]*\) bytes.*/\1/p' "$log" | tr -d , | awk '{s+=$1} END {print s+0}')
 		# Cases that failed, except those whose premise valgrind changes.
-		bad=$(sed -n 's/^not ok [0-9]* - \([A-Za-z0-9_]*\).*/\1/p' "$log" |
-			while read -r c; do
-				grep -qx "$name:$c" <<<"$valgrind_inapplicable" && continue
-				echo "$c"
-			done | tr '\n' ' ')
+		bad=''
+		na=''
+		while read -r c; do
+			[ -n "$c" ] || continue
+			if grep -qx "$name:$c" <<<"$valgrind_inapplicable"; then
+				na+="$c "
+			else
+				bad+="$c "
+			fi
+		done < <(sed -n 's/^not ok [0-9]* - \([A-Za-z0-9_]*\).*/\1/p' "$log")
 		printf '%-24s exit %s, %s errors, definitely lost %s B, indirectly lost %s B%s\n' \
 			"$name" "$rc" "$errs" "$defl" "$indl" "${bad:+, failed cases: $bad}"
 		ok=0
@@ -299,7 +304,7 @@ step_valgrind() {
 			ok=1
 		fi
 		row valgrind "$name" "$(grep -c '^ok' "$log") of $(sed -n 's/^1\.\.//p' "$log" | head -1) cases pass" \
-			"$errs errors, $defl B definitely + $indl B indirectly lost${bad:+; failed: $bad}" "$ok"
+			"$errs errors, $defl B definitely + $indl B indirectly lost${bad:+; failed: $bad}${na:+; not applicable under valgrind: $na}" "$ok"
 		n=$((n + 1))
 	done < <(python3 - "$plain" <<'EOF'
 import json, shlex, subprocess, sys

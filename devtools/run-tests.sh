@@ -7,8 +7,11 @@
 #   fast  unit tests, no root, no device
 #   abi   uAPI layouts against Debian's newest linux-libc-dev 7.x
 #   vm    everything that talks to the kernel, inside QEMU (emulated VT-d)
+# and then the robustness checks (devtools/robustness.sh: kernel fault
+# injection, ASan/UBSan, TSan, valgrind in the VM, 60 s of fuzzing per
+# target), unless only some suites are named.
 #
-# Usage: devtools/run-tests.sh [SUITE...]     (default: fast abi vm)
+# Usage: devtools/run-tests.sh [SUITE...]     (default: fast abi vm, robustness)
 # Environment: BUILD_DIR (default build), DPDK_IOMMUFD_CACHE (default
 # /var/cache/dpdk-iommufd: guest kernel, initramfs, downloaded packages).
 set -euo pipefail
@@ -16,7 +19,11 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(fast abi vm)
+robust=0
+if [ ${#suites[@]} -eq 0 ]; then
+	suites=(fast abi vm)
+	robust=1
+fi
 start=$(date +%s)
 
 step() { echo; echo "=== $* ($(( $(date +%s) - start )) s)"; }
@@ -53,6 +60,18 @@ for s in "${suites[@]}"; do
 	meson test -C "$build" --suite "$s" --print-errorlogs --num-processes 2 \
 		--logbase "testlog-$s" || rc=1
 done
+
+if [ $robust = 1 ]; then
+	step "robustness: fault injection, sanitizers, valgrind, fuzzing"
+	# (fault injection already ran: vm-fail-nth is in the vm suite)
+	if ROBUSTNESS_DIR="$build-robustness" "$top/devtools/robustness.sh" --no-doc \
+			asan tsan valgrind fuzz; then
+		echo "run-tests: robustness checks found nothing"
+	else
+		echo "run-tests: robustness checks FAILED (see above)"
+		rc=1
+	fi
+fi
 
 step "summary"
 logs=()

@@ -99,6 +99,9 @@ int ifd_check_pasid(struct rte_iommufd_device *dev, const char *op, uint32_t pas
 /* A closed device is detached everywhere: drop its attachment records
  * (and HWPTs left without users) from every address space of @ctx. */
 void ifd_space_forget_device(struct rte_iommufd *ctx, const struct rte_iommufd_device *dev);
+/* The RID or PASID @pasid of @dev is attached through @sp. */
+bool ifd_space_attached(struct rte_iommufd_space *sp, const struct rte_iommufd_device *dev,
+		uint32_t pasid);
 
 /* Features probed from an open iommufd (exposed for tests). */
 uint64_t ifd_probe_features(int fd);

@@ -85,10 +85,16 @@ static int
 space_detach_one(void *arg, unsigned int idx, uint32_t pasid)
 {
 	struct space_binding *b = arg;
-	int ret = rte_iommufd_space_detach(b->sp, b->devs[idx], pasid);
 
-	/* Not attached to this space (any more): nothing can use it here. */
-	return ret == -ENOENT ? 0 : ret;
+	/*
+	 * Not attached to this space (any more): nothing can use it here.
+	 * Asked before, not read from the errno: a failed detach of an
+	 * attachment the space has may say ENOENT too (the backend's or the
+	 * kernel's answer), and then the PASID must stay allocated.
+	 */
+	if (b->devs[idx] != NULL && !ifd_space_attached(b->sp, b->devs[idx], pasid))
+		return 0;
+	return rte_iommufd_space_detach(b->sp, b->devs[idx], pasid);
 }
 
 static const struct rte_iommufd_pasid_ops space_ops = {

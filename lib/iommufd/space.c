@@ -343,6 +343,18 @@ rte_iommufd_space_detach(struct rte_iommufd_space *sp, struct rte_iommufd_device
 	return ret;
 }
 
+bool
+ifd_space_attached(struct rte_iommufd_space *sp, const struct rte_iommufd_device *dev,
+		uint32_t pasid)
+{
+	bool found;
+
+	pthread_mutex_lock(&sp->ctx->space_lock);
+	found = att_find(sp, dev, pasid, NULL) != NULL;
+	pthread_mutex_unlock(&sp->ctx->space_lock);
+	return found;
+}
+
 void
 ifd_space_forget_device(struct rte_iommufd *ctx, const struct rte_iommufd_device *dev)
 {

@@ -136,7 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = fuzz_u8(&in) % 16, i, nents = flags >> 5 & 3;
 	char drv[24], ent[3][24], p[256], t[256], *bdf, name[16], norm[16];
 	bool dev_exists = flags & 1, has_vdir = flags & 2, fits = false, too_long = false;
-	int drv_kind = (flags >> 2) & 3;	/* 0 none, 1 vfio-pci, 2 other */
+	int drv_kind = (flags >> 2) & 3;	/* 0 none, 1 vfio-pci, 2 and 3 the name read */
 	unsigned int matching = 0;
 	int ret, expect;
 
@@ -158,7 +158,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mk("bus/pci/drivers", "");
 	if (drv_kind != 0) {
 		mk("bus/pci/drivers", drv_kind == 1 ? "vfio-pci" : drv);
-		if (drv_kind == 2 && strcmp(drv, "vfio-pci") == 0)
+		if (drv_kind >= 2 && strcmp(drv, "vfio-pci") == 0)
 			drv_kind = 1;
 	}
 	if (dev_exists) {

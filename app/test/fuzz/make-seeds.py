@@ -85,6 +85,7 @@ write('cdev_sysfs', 'no_cdev', cdev(0x05, 16, n('vfio-pci'), [], b'0000:00:02.0'
 write('cdev_sysfs', 'e1000e', cdev(0x09, 16, n('e1000e'), [], b'00:02.0'))
 write('cdev_sysfs', 'unbound', cdev(0x01, 16, n('x'), [], b'0000:00:02.0'))
 write('cdev_sysfs', 'no_device', cdev(0x00, 16, n('x'), [], b'0000:00:03.0'))
+write('cdev_sysfs', 'named_vfio_pci', cdev(0xcd, 0x0e, n('vfio-pci'), [], b''))
 write('cdev_sysfs', 'too_long', cdev(0x07 | 0x60, 5, n('vfio-pci'), [n('vfio10'), n('vfio1'), n('other')],
                                      b'0000:00:02.0'))
 
