@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+/*
+ * pasid_sva: give each worker lcore its own PASID on a PASID-capable
+ * device, attach DPDK's address space (IOVA = VA) to every PASID, print
+ * the PASID table and tear everything down.
+ *
+ * Usage: dpdk-pasid_sva [EAL options] (with -a BDF of a probed device and
+ * librte_bus_iommufd.so loaded before EAL). Exit status: 0 on success,
+ * 1 on an error, 2 when the device has no usable PASID.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_launch.h>
+
+#include <rte_bus_iommufd.h>
+
+#define EXIT_NO_PASID 2
+
+struct worker {
+	uint32_t pasid;     /* allocated PASID, 0 = none */
+	bool attached;      /* attached to DPDK's address space */
+	uint32_t seen;      /* the PASID the worker reported */
+};
+
+static struct worker workers[RTE_MAX_LCORE];
+static struct rte_bus_iommufd_caps dev_caps;
+
+static int
+worker_main(void *arg __rte_unused)
+{
+	unsigned int lcore = rte_lcore_id();
+	struct worker *w = &workers[lcore];
+
+	w->seen = w->pasid;
+	printf("pasid_sva: lcore %u runs with PASID %" PRIu32 " on %s\n",
+		lcore, w->pasid, dev_caps.name);
+	return 0;
+}
+
+static const char *
+mode_name(enum rte_bus_iommufd_mode mode)
+{
+	switch (mode) {
+	case RTE_BUS_IOMMUFD_MODE_IOMMUFD:
+		return "iommufd";
+	case RTE_BUS_IOMMUFD_MODE_TYPE1:
+		return "type1";
+	case RTE_BUS_IOMMUFD_MODE_FAILED:
+		return "failed";
+	default:
+		return "undecided";
+	}
+}
+
+/* The first probed ethdev's device, described by the adapter. */
+static int
+find_device(struct rte_bus_iommufd_caps *caps)
+{
+	struct rte_eth_dev_info info;
+	uint16_t port;
+	int ret;
+
+	RTE_ETH_FOREACH_DEV(port) {
+		ret = rte_eth_dev_info_get(port, &info);
+		if (ret != 0 || info.device == NULL)
+			continue;
+		ret = rte_bus_iommufd_device_caps_by_dev(info.device, caps);
+		if (ret == 0)
+			return 0;
+		fprintf(stderr, "pasid_sva: port %u: no iommufd capabilities: %s\n",
+			port, strerror(-ret));
+	}
+	return -ENODEV;
+}
+
+static void
+teardown(void)
+{
+	unsigned int lcore;
+	int ret;
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct worker *w = &workers[lcore];
+
+		if (w->attached) {
+			ret = rte_bus_iommufd_pasid_detach(dev_caps.name, w->pasid);
+			if (ret != 0)
+				fprintf(stderr, "pasid_sva: detach PASID %" PRIu32 ": %s\n",
+					w->pasid, strerror(-ret));
+			else
+				w->attached = false;
+		}
+		if (w->pasid != 0 && !w->attached) {
+			ret = rte_bus_iommufd_pasid_free(w->pasid);
+			if (ret != 0)
+				fprintf(stderr, "pasid_sva: free PASID %" PRIu32 ": %s\n",
+					w->pasid, strerror(-ret));
+			else
+				w->pasid = 0;
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	unsigned int lcore;
+	int status = EXIT_FAILURE;
+	int ret;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "pasid_sva: rte_eal_init: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+
+	if (rte_bus_iommufd_mode() != RTE_BUS_IOMMUFD_MODE_IOMMUFD) {
+		fprintf(stderr, "pasid_sva: DPDK's VFIO layer runs in %s mode, not over iommufd\n",
+			mode_name(rte_bus_iommufd_mode()));
+		goto out;
+	}
+	if (rte_lcore_count() < 2) {
+		fprintf(stderr, "pasid_sva: no worker lcore (give at least two with -l)\n");
+		goto out;
+	}
+	ret = find_device(&dev_caps);
+	if (ret != 0) {
+		fprintf(stderr, "pasid_sva: no probed device served over iommufd (use -a BDF)\n");
+		goto out;
+	}
+	if (dev_caps.max_pasid_log2 == 0) {
+		printf("pasid_sva: %s has no usable PASID (out_max_pasid_log2 = 0: %s); nothing to do\n",
+			dev_caps.name,
+			dev_caps.pasid_reason != NULL ? dev_caps.pasid_reason : "unknown");
+		status = EXIT_NO_PASID;
+		goto out;
+	}
+	printf("pasid_sva: %s: IOMMU group %d, PASID width %u bits\n",
+		dev_caps.name, dev_caps.iommu_group, dev_caps.max_pasid_log2);
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct worker *w = &workers[lcore];
+
+		ret = rte_bus_iommufd_pasid_alloc(&w->pasid);
+		if (ret != 0) {
+			w->pasid = 0;
+			fprintf(stderr, "pasid_sva: lcore %u: PASID allocation: %s\n",
+				lcore, strerror(-ret));
+			goto teardown;
+		}
+		ret = rte_bus_iommufd_pasid_attach(dev_caps.name, w->pasid);
+		if (ret != 0) {
+			fprintf(stderr, "pasid_sva: lcore %u: attach PASID %" PRIu32 " to %s: %s\n",
+				lcore, w->pasid, dev_caps.name, strerror(-ret));
+			goto teardown;
+		}
+		w->attached = true;
+	}
+
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		rte_eal_remote_launch(worker_main, NULL, lcore);
+	rte_eal_mp_wait_lcore();
+
+	printf("pasid_sva: PASID table of %s\n", dev_caps.name);
+	printf("%-6s %-8s %-6s %s\n", "lcore", "PASID", "HWPT", "address space");
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct worker *w = &workers[lcore];
+
+		printf("%-6u %-8" PRIu32 " %-6" PRIu32 " IOAS %" PRIu32 " (DPDK memory, IOVA = VA)\n",
+			lcore, w->pasid, dev_caps.page_table_id, dev_caps.ioas_id);
+		if (w->seen != w->pasid) {
+			fprintf(stderr, "pasid_sva: lcore %u did not report its PASID\n", lcore);
+			goto teardown;
+		}
+	}
+	status = EXIT_SUCCESS;
+
+teardown:
+	teardown();
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (workers[lcore].pasid != 0)
+			status = EXIT_FAILURE;
+	}
+	if (status == EXIT_SUCCESS)
+		printf("pasid_sva: all PASIDs detached and freed\n");
+out:
+	fflush(stdout);
+	rte_eal_cleanup();
+	return status;
+}
