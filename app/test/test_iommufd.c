@@ -159,7 +159,8 @@ hw_info_struct_sizes(void)
 {
 	struct ifd_iommu_hw_info cmd;
 	struct rte_iommufd_hw_info info;
-	uint64_t data[3] = { 0, 0xd2008c222f0686ull, 0x490080f00f4aull };
+	/* As the kernel fills it: the library's 128-byte vendor buffer. */
+	uint64_t data[16] = { 0, 0xd2008c222f0686ull, 0x490080f00f4aull };
 	uint64_t all = RTE_IOMMUFD_FEAT_HW_INFO | RTE_IOMMUFD_FEAT_DIRTY_TRACKING |
 		       RTE_IOMMUFD_FEAT_PASID;
 

@@ -106,7 +106,9 @@ bool ifd_space_attached(struct rte_iommufd_space *sp, const struct rte_iommufd_d
 /* Features probed from an open iommufd (exposed for tests). */
 uint64_t ifd_probe_features(int fd);
 
-/* Interpret a kernel GET_HW_INFO answer (pure; exposed for tests). */
+/* Interpret a kernel GET_HW_INFO answer (pure; exposed for tests). @data
+ * holds the vendor buffer the kernel filled: at least min(cmd->data_len,
+ * sizeof(info->data)) bytes. */
 void ifd_hw_info_decode(const struct ifd_iommu_hw_info *cmd, uint64_t features,
 		const void *data, struct rte_iommufd_hw_info *info);
 
