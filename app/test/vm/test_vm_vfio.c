@@ -367,8 +367,9 @@ map_iova_va(void)
 	TEST_ASSERT_SUCCESS(rte_iommufd_device_attach(dev, rte_iommufd_ioas_id(ioas), NULL), "attach");
 	ret = rte_iommufd_ioas_map(ioas, buf, len, &iova,
 				   RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
-	if (aw_bits < 48) {
-		/* User VAs (0x7f...) lie beyond a 39-bit aperture. */
+	/* User VAs (0x7f...) lie beyond a 39-bit aperture (under valgrind,
+	 * mmap may place the buffer lower: then the map must work). */
+	if ((uintptr_t)buf + len - 1 > (1ull << aw_bits) - 1) {
 		TEST_ASSERT_EQUAL(ret, -EINVAL, "IOVA = VA beyond the aperture");
 		TEST_ASSERT_CONTAINS(rte_iommufd_last_error(), "beyond the IOMMU's address width");
 		TEST_ASSERT_CONTAINS(rte_iommufd_last_error(), "usable IOVAs end at 0x7fffffffff");
