@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-iommufd authors
+#
+# Forwarding rate of Debian's dpdk-testpmd (DPDK 22.11) with the adapter
+# preloaded, RTE_IOMMUFD_MODE=iommufd against RTE_IOMMUFD_MODE=type1. Runs
+# INSIDE the test guest like testpmd_e2e.sh (two e1000e NICs on one hub at
+# 0000:00:02.0 and 0000:00:03.0 bound to vfio-pci), e.g. from the host:
+#
+#   buildtools/vm/run-vm.sh -- app/test/dpdk/bench_testpmd_rate.sh \
+#       --lib build/drivers/bus/iommufd/librte_bus_iommufd.so
+#
+# Each round starts testpmd (io forwarding, start tx_first), takes
+# "show port stats all" twice WINDOW seconds apart and counts the packets
+# both ports received in between; the modes alternate, ROUNDS rounds each.
+# Prints per mode the median rate and time to the prompt (EAL init to ports
+# started), then the ratios iommufd/type1. Under TCG, with other guests on
+# the host, the figures are noisy.
+
+set -u
+
+lib=
+rounds=${ROUNDS:-3}
+window=${WINDOW:-5}
+testpmd=${TESTPMD:-/usr/bin/dpdk-testpmd}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--lib) lib=$(readlink -f "$2"); shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
+	--window) window=$2; shift 2 ;;
+	*) echo "usage: $0 --lib PATH [--rounds N] [--window SECONDS]" >&2; exit 2 ;;
+	esac
+done
+[ -f "$lib" ] || { echo "adapter library '$lib' missing" >&2; exit 2; }
+[ -x "$testpmd" ] || { echo "$testpmd missing" >&2; exit 2; }
+trap '' PIPE
+work=$(mktemp -d /tmp/testpmd_rate.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# Sum of RX-packets over the two ports, one line per snapshot (the first
+# two are the "show port stats all", then come stop's statistics).
+rx_sums() {
+	awk '/RX-packets:/ { s += $2; if (++n % 2 == 0) { print s; s = 0 } }' "$1"
+}
+
+# run MODE ROUND: prints "<pps> <startup_s>" or nothing on failure.
+run() {
+	local log=$work/$1.$2.log in=$work/$1.$2.in pid t0 t1 t2 t3 waited=0 a b
+	mkfifo "$in"
+	t0=$(date +%s.%N)
+	env RTE_IOMMUFD_MODE="$1" LD_PRELOAD="$lib" "$testpmd" -l 0-1 -n 1 --in-memory \
+		-a 0000:00:02.0 -a 0000:00:03.0 -- -i --forward-mode=io --nb-cores=1 \
+		< "$in" > "$log" 2>&1 &
+	pid=$!
+	exec 3> "$in"
+	while ! grep -q 'testpmd> ' "$log" && kill -0 "$pid" 2>/dev/null &&
+	      [ $waited -lt 3000 ]; do
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	t1=$(date +%s.%N)
+	waited=0
+	while [ $waited -lt 30 ] && { ! grep -q 'Port 0: link state change event' "$log" ||
+				      ! grep -q 'Port 1: link state change event' "$log"; }; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	echo "start tx_first" >&3
+	sleep 2
+	echo "show port stats all" >&3
+	t2=$(date +%s.%N)
+	sleep "$window"
+	echo "show port stats all" >&3
+	t3=$(date +%s.%N)
+	sleep 1
+	echo "stop" >&3
+	echo "quit" >&3
+	exec 3>&-
+	waited=0
+	while kill -0 "$pid" 2>/dev/null && [ $waited -lt 120 ]; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	read -r a b _ <<< "$(rx_sums "$log" | tr '\n' ' ')"
+	if [ -z "${b:-}" ] || [ "$b" -le "$a" ]; then
+		echo "$1 round $2: no forwarding; log:" >&2
+		tail -n 20 "$log" >&2
+		return
+	fi
+	awk -v n=$((b - a)) -v t0="$t0" -v t1="$t1" -v t2="$t2" -v t3="$t3" \
+		'BEGIN { printf "%.0f %.2f\n", n / (t3 - t2), t1 - t0 }'
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 }
+		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m }'
+}
+
+failed=0
+for r in $(seq "$rounds"); do
+	for m in iommufd type1; do
+		res=$(run "$m" "$r")
+		if [ -z "$res" ]; then
+			failed=1
+			continue
+		fi
+		echo "$m round $r: pps startup_s = $res"
+		echo "$res" >> "$work/$m"
+	done
+done
+[ $failed = 0 ] || { echo "some rounds failed"; exit 1; }
+for m in iommufd type1; do
+	eval "pps_$m=\$(cut -d' ' -f1 \"\$work/\$m\" | median)"
+	eval "up_$m=\$(cut -d' ' -f2 \"\$work/\$m\" | median)"
+	eval "echo \"MEDIAN $m rx_pps \$pps_$m startup_s \$up_$m\""
+done
+# shellcheck disable=SC2154
+awk -v f="$pps_iommufd" -v t="$pps_type1" -v uf="$up_iommufd" -v ut="$up_type1" 'BEGIN {
+	r = f / t; printf "RATIO rx_pps %.3f (target >= 0.98) %s\n", r, (r >= 0.98 ? "met" : "MISSED")
+	r = uf / ut; printf "RATIO startup %.3f (target <= 1.00) %s\n", r, (r <= 1 ? "met" : "MISSED")
+}'
