@@ -24,8 +24,12 @@
 #   "show port stats all";
 # - the guest kernel logged no DMA remapping fault.
 #
-# Cases (default: iommufd-va iommufd-pa iommufd-xmem type1-va mp):
+# Cases (default: iommufd-va iommufd-pa iommufd-match iommufd-xmem type1-va mp):
 #   iommufd-va, iommufd-pa   auto mode (iommufd), --iova-mode=va / pa
+#   iommufd-match            auto mode, --iova-mode=va, EAL started with
+#                            --match-allocations: the adapter maps each
+#                            allocation of DPDK memory as one mapping
+#                            (checked in its log), DMA goes through them
 #   iommufd-xmem             auto mode, mbufs in external memory
 #                            (--mp-alloc=xmem: anonymous 4 KiB pages at
 #                            0x7f... addresses, mapped through the memory
@@ -75,7 +79,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$lib" ] || usage
 lib=$(readlink -f "$lib")
-[ ${#cases[@]} -gt 0 ] || cases=(iommufd-va iommufd-pa iommufd-xmem type1-va mp)
+[ ${#cases[@]} -gt 0 ] || cases=(iommufd-va iommufd-pa iommufd-match iommufd-xmem type1-va mp)
 
 # A testpmd that died must not kill the script through its command fifo.
 trap '' PIPE
@@ -141,7 +145,7 @@ scan_fds() {
 run_case() {
 	local name=$1 mode=$2 iova=$3 expect=$4
 	local log=$work/$name.log in=$work/$name.in pid waited=0 rc
-	local args=(-l 0-1 -n 1 --in-memory --iova-mode="$iova")
+	local args=(-l 0-1 -n 1 --in-memory --iova-mode="$iova" "${eal_extra[@]}")
 	local faults_before
 
 	shift 4
@@ -403,12 +407,38 @@ check_out_of_range() {
 	return 0
 }
 
+# EAL arguments added by a case.
+eal_extra=()
+
+# iommufd-match: forwarding over coalesced mappings, and the adapter said so.
+run_match_case() {
+	local rc
+
+	eal_extra=(--match-allocations --log-level=bus.iommufd:debug)
+	run_case "$1" auto va forward
+	rc=$?
+	eal_extra=()
+	[ $rc = 0 ] || return $rc
+	if ! grep -q "memory allocated later: one mapping per allocation (--match-allocations)" \
+			"$work/$1.log"; then
+		why="the adapter did not report coalesced mappings"
+		return 1
+	fi
+	if grep -q "DPDK freed part of the memory of one allocation" "$work/$1.log"; then
+		why="a coalesced mapping was split"
+		return 1
+	fi
+	grep -m1 "mapped 0x.* bytes of DPDK memory" "$work/$1.log" | sed 's/^/# /'
+	return 0
+}
+
 for c in "${cases[@]}"; do
 	n=$((n + 1))
 	why=
 	case "$c" in
 	iommufd-va) run_case "$c" auto va forward ;;
 	iommufd-pa) run_case "$c" auto pa forward ;;
+	iommufd-match) run_match_case "$c" ;;
 	iommufd-xmem) run_case "$c" auto va forward --mp-alloc=xmem ;;
 	type1-va) run_case "$c" type1 va forward ;;
 	type1-pa) run_case "$c" type1 pa forward ;;

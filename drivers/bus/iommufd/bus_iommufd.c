@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_log.h>
 
 #include "bus_iommufd_private.h"
@@ -158,6 +159,36 @@ resolve_real(char *why, size_t len)
 		*syms[i].slot = p;
 	}
 	return 0;
+}
+
+/*
+ * EAL's rte_eal_init(), seen first: the adapter needs to know whether EAL
+ * got --match-allocations, which decides how memory allocated at run time
+ * can be mapped (iommufd_mem.c) and which EAL does not expose. Only the
+ * option spelled in full counts; the arguments are left untouched.
+ */
+int
+rte_eal_init(int argc, char **argv)
+{
+	static int (*real_init)(int argc, char **argv);
+	int i;
+
+	for (i = 1; i < argc && argv != NULL && argv[i] != NULL; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--match-allocations") == 0)
+			ifb.match_allocations = true;
+	}
+	if (real_init == NULL)
+		real_init = (int (*)(int, char **))dlvsym(RTLD_NEXT, "rte_eal_init",
+							   EAL_VFIO_VERSION);
+	if (real_init == NULL) {
+		IFB_LOG(ERR, "rte_eal_init@%s not found after this library (%s): is librte_eal.so.23 loaded?",
+			EAL_VFIO_VERSION, dlerror());
+		rte_errno = ENOSYS;
+		return -1;
+	}
+	return real_init(argc, argv);
 }
 
 /* ------------------------------------------------------------------ */

@@ -76,6 +76,16 @@ struct ifb_real_vfio {
 			uint64_t len);
 };
 
+/*
+ * A mapping of DPDK memory that covers several pages which DPDK may free
+ * separately (see iommufd_mem.c): kept so that it can be split.
+ */
+struct ifb_area {
+	uint64_t va;
+	uint64_t iova;
+	uint64_t len;
+};
+
 /* A memory range mapped through rte_vfio_container_dma_map(). */
 struct ifb_user_map {
 	uint64_t va;
@@ -154,6 +164,13 @@ struct ifb_state {
 	uint64_t map_calls;		/* IOMMU_IOAS_MAP calls made */
 	uint64_t unmap_calls;
 	uint64_t map_errors;
+	uint64_t map_splits;		/* coalesced mappings split by a FREE event */
+	/* rte_eal_init() was given --match-allocations (see iommufd_mem.c). */
+	bool match_allocations;
+	/* Coalesced mappings of the default container DPDK may free in part. */
+	struct ifb_area *areas;
+	unsigned int nb_areas;
+	unsigned int max_areas;
 };
 
 extern struct ifb_state ifb;
@@ -243,7 +260,8 @@ void ifb_ranges_str(const struct ifb_container *cont, char *buf, size_t len);
 
 /*
  * Check that every DPDK memseg fits the default container's usable IOVA
- * ranges, then map them all (one mapping per memseg). ifb.lock and the EAL
+ * ranges, then map them all (memory DPDK never frees in part coalesced,
+ * the rest one mapping per memseg). ifb.lock and the EAL
  * memory read lock held. Returns 0 or a negative errno (message logged).
  */
 int ifb_mem_map_all(struct ifb_container *cont);
@@ -256,6 +274,9 @@ void ifb_mem_unmap_all(struct ifb_container *cont);
  * ifb.lock held.
  */
 int ifb_mem_event_register(void);
+
+/* Forget the coalesced mappings (their IOAS is going away). */
+void ifb_mem_forget(void);
 
 /* ------------------------------------------------------------------ */
 /* iommufd_mp.c: multi-process                                         */

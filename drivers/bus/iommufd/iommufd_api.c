@@ -47,6 +47,7 @@ rte_bus_iommufd_stats_get(struct rte_bus_iommufd_stats *stats)
 	stats->map_calls = ifb.map_calls;
 	stats->unmap_calls = ifb.unmap_calls;
 	stats->map_errors = ifb.map_errors;
+	stats->map_splits = ifb.map_splits;
 	TAILQ_FOREACH(idev, &ifb.devices, next)
 		stats->devices++;
 	for (i = 0; i < IFB_MAX_CONTAINERS; i++)

@@ -518,6 +518,7 @@ ifb_close_all(void)
 	}
 	container_release(&ifb.conts[0]);
 	ifb_quiet_end();
+	ifb_mem_forget();
 	rte_iommufd_close(ifb.ctx);	/* closes the default container's key */
 	ifb.ctx = NULL;
 	ifb.enabled = false;

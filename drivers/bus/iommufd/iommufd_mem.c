@@ -7,14 +7,28 @@
  * (its VA in IOVA-as-VA mode, its physical address in IOVA-as-PA mode).
  *
  * Granularity. iommufd never splits a mapping: an unmap must cover whole
- * mappings. EAL frees its own (internal) memory in page-aligned pieces that
- * need not match the pieces it allocated, so internal memory is mapped one
- * memseg (one page) per mapping, as EAL itself does from DPDK 23.07 on. The
- * IOMMU still uses large pages: a hugepage is one mapping. External heap
- * memory (rte_malloc_heap_memory_add) only ever goes away as a whole, so an
- * IOVA-contiguous run of its pages is one mapping: its pages are often
- * 4 KiB, and one mapping per page would cost an ioctl per page. Unmaps cover
- * IOVA-contiguous runs, which always consist of whole mappings.
+ * mappings, and splitting one means unmapping it and mapping the rest
+ * again, during which DMA to the rest faults. So pages are coalesced (one
+ * mapping per run contiguous in VA and IOVA) exactly where DPDK never frees
+ * part of what one mapping covers:
+ *  - pages preallocated at startup (-m, --socket-mem), which EAL marks
+ *    RTE_MEMSEG_FLAG_DO_NOT_FREE and never frees;
+ *  - external heap memory (rte_malloc_heap_memory_add), which only ever goes
+ *    away as a whole;
+ *  - with --match-allocations, the pages of one ALLOC event: EAL then frees
+ *    pages only when a whole original allocation is free, so a FREE event
+ *    covers exactly the pages of one earlier ALLOC event. The adapter sees
+ *    the option in rte_eal_init()'s arguments (bus_iommufd.c).
+ * Other pages are mapped one memseg (one page) per mapping, as EAL itself
+ * does from DPDK 23.07 on: without --match-allocations, EAL frees
+ * page-aligned pieces that need not match the pieces it allocated. The
+ * IOMMU uses large pages either way: a hugepage is one mapping.
+ *
+ * Coalesced runs of ALLOC events are remembered (ifb.areas). Should a FREE
+ * event still cover part of one, it is split (unmapped, the rest mapped
+ * again), counted in ifb.map_splits and reported with a warning. Pages
+ * marked DO_NOT_FREE that a FREE event covers stay mapped: EAL refuses to
+ * free them.
  *
  * The memory event callback runs with EAL's memory hotplug lock held (write)
  * and the event list lock held (read). It therefore only uses lock-free EAL
@@ -24,6 +38,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_eal.h>
@@ -42,6 +57,14 @@ seg_wanted(const struct rte_memseg_list *msl, const struct rte_memseg *ms)
 	if (msl->external && !msl->heap)
 		return false;
 	return ms->iova != RTE_BAD_IOVA;
+}
+
+/* Memory DPDK never frees in part: it may be mapped in large runs. */
+static bool
+seg_fixed(const struct rte_memseg_list *msl, const struct rte_memseg *ms)
+{
+	/* External here means an external heap (seg_wanted). */
+	return msl->external || (ms->flags & RTE_MEMSEG_FLAG_DO_NOT_FREE) != 0;
 }
 
 static const char *
@@ -73,13 +96,123 @@ log_out_of_range(const struct ifb_container *cont, uint64_t va, uint64_t iova,
 struct run {
 	struct ifb_container *cont;
 	bool map;
+	bool whole;		/* map: the pages of one ALLOC event, freed together */
+	bool fixed;		/* map: the run's pages are never freed */
 	const struct rte_memseg_list *msl;
 	uint64_t va, iova, len;
 	/* Failures, reported once per event. */
 	uint64_t bad_va, bad_iova, bad_len, bad_total;
 	unsigned int errors;
+	uint64_t split_bytes;	/* unmap: mapped bytes unmapped and mapped again */
 	char last_error[256];
 };
+
+/* ------------------------------------------------------------------ */
+/* Coalesced mappings DPDK may free in part                            */
+/* ------------------------------------------------------------------ */
+
+static int
+area_add(uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct ifb_area *a;
+
+	if (ifb.nb_areas == ifb.max_areas) {
+		unsigned int n = ifb.max_areas ? ifb.max_areas * 2 : 64;
+
+		a = realloc(ifb.areas, n * sizeof(*a));
+		if (a == NULL)
+			return -ENOMEM;
+		ifb.areas = a;
+		ifb.max_areas = n;
+	}
+	ifb.areas[ifb.nb_areas++] = (struct ifb_area){ .va = va, .iova = iova, .len = len };
+	return 0;
+}
+
+static void
+area_del(unsigned int i)
+{
+	ifb.areas[i] = ifb.areas[--ifb.nb_areas];
+}
+
+void
+ifb_mem_forget(void)
+{
+	free(ifb.areas);
+	ifb.areas = NULL;
+	ifb.nb_areas = 0;
+	ifb.max_areas = 0;
+}
+
+/* Map [va, va + len) at iova again after a split; 0 or a negative errno. */
+static int
+area_remap(struct run *r, uint64_t va, uint64_t iova, uint64_t len)
+{
+	uint64_t io = iova;
+	int ret;
+
+	if (len == 0)
+		return 0;
+	ifb.map_calls++;
+	ret = rte_iommufd_ioas_map(r->cont->ioas, (void *)(uintptr_t)va, len, &io,
+				   RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
+	if (ret == 0) {
+		ifb.memseg_bytes += len;
+		if (len > r->msl->page_sz && area_add(va, iova, len) < 0)
+			return -ENOMEM;
+	}
+	return ret;
+}
+
+/*
+ * Before [iova, iova + len) is unmapped: forget the areas it covers and
+ * split those it covers in part, keeping their other pages mapped.
+ */
+static void
+areas_cut(struct run *r, uint64_t iova, uint64_t len)
+{
+	uint64_t end = iova + len;
+	unsigned int i = 0;
+
+	while (i < ifb.nb_areas) {
+		struct ifb_area a = ifb.areas[i];
+		uint64_t a_end = a.iova + a.len, head, tail, done = 0;
+		int ret;
+
+		if (a_end <= iova || a.iova >= end) {
+			i++;
+			continue;
+		}
+		area_del(i);
+		if (a.iova >= iova && a_end <= end)
+			continue;	/* unmapped whole by the caller */
+		/* Pages of the area outside the range stay DPDK's. */
+		head = iova > a.iova ? iova - a.iova : 0;
+		tail = a_end > end ? a_end - end : 0;
+		ifb.unmap_calls++;
+		ret = rte_iommufd_ioas_unmap(r->cont->ioas, a.iova, a.len, &done);
+		if (ret < 0) {
+			r->errors++;
+			snprintf(r->last_error, sizeof(r->last_error), "%s",
+				 rte_iommufd_last_error());
+			continue;
+		}
+		ifb.memseg_bytes -= RTE_MIN(done, ifb.memseg_bytes);
+		ifb.map_splits++;
+		r->split_bytes += head + tail;
+		ret = area_remap(r, a.va, a.iova, head);
+		if (ret == 0)
+			ret = area_remap(r, a.va + (a.len - tail), a_end - tail, tail);
+		if (ret < 0) {
+			ifb.map_errors++;
+			r->errors++;
+			snprintf(r->last_error, sizeof(r->last_error), "%s",
+				 ret == -ENOMEM ? "out of memory" : rte_iommufd_last_error());
+		}
+		/* Restart: area_remap() may have reordered the table. */
+		i = 0;
+	}
+}
 
 static void
 run_flush(struct run *r)
@@ -107,6 +240,16 @@ run_flush(struct run *r)
 		ifb_quiet_end();
 		if (ret == 0) {
 			ifb.memseg_bytes += r->len;
+			if (r->whole && !r->fixed && r->len > r->msl->page_sz &&
+			    area_add(r->va, r->iova, r->len) < 0) {
+				/* Unknown to areas_cut(): do not keep it. */
+				rte_iommufd_ioas_unmap(r->cont->ioas, r->iova, r->len, NULL);
+				ifb.memseg_bytes -= r->len;
+				ifb.map_errors++;
+				r->errors++;
+				snprintf(r->last_error, sizeof(r->last_error),
+					 "out of memory for the table of mappings");
+			}
 		} else if (ret != -EEXIST) {
 			/* EEXIST: mapped already (e.g. by the user), as EAL tolerates. */
 			ifb.map_errors++;
@@ -115,8 +258,10 @@ run_flush(struct run *r)
 				 rte_iommufd_last_error());
 		}
 	} else {
-		ifb.unmap_calls++;
 		ifb_quiet_begin();
+		if (ifb.nb_areas != 0)
+			areas_cut(r, r->iova, r->len);
+		ifb.unmap_calls++;
 		ret = rte_iommufd_ioas_unmap(r->cont->ioas, r->iova, r->len, &done);
 		ifb_quiet_end();
 		if (ret == 0) {
@@ -135,15 +280,18 @@ out:
 static void
 run_add(struct run *r, const struct rte_memseg_list *msl, const struct rte_memseg *ms)
 {
-	/* Internal memory is mapped page by page; see the top of the file. */
-	bool may_join = msl->external || !r->map;
+	/* What may share a mapping: see the top of the file. */
+	bool fixed = seg_fixed(msl, ms);
+	bool may_join = !r->map || r->whole || (fixed && r->fixed);
 
 	if (r->len != 0 && may_join && msl == r->msl &&
 	    ms->addr_64 == r->va + r->len && ms->iova == r->iova + r->len) {
 		r->len += ms->len;
+		r->fixed = r->fixed && fixed;
 		return;
 	}
 	run_flush(r);
+	r->fixed = fixed;
 	r->msl = msl;
 	r->va = ms->addr_64;
 	r->iova = ms->iova;
@@ -157,6 +305,9 @@ run_finish(struct run *r)
 	run_flush(r);
 	if (r->bad_total != 0)
 		log_out_of_range(r->cont, r->bad_va, r->bad_iova, r->bad_len, r->bad_total);
+	if (r->split_bytes != 0)
+		IFB_LOG(WARNING, "DPDK freed part of the memory of one allocation although it was started with --match-allocations: 0x%" PRIx64 " bytes that stay allocated were unmapped and mapped again (DMA to them in between faulted)",
+			r->split_bytes);
 	if (r->errors != 0)
 		IFB_LOG(ERR, "%u DMA %s(s) of DPDK memory failed; the last: %s", r->errors,
 			r->map ? "map" : "unmap", r->last_error);
@@ -201,8 +352,10 @@ ifb_mem_map_all(struct ifb_container *cont)
 		ifb_mem_unmap_all(cont);
 		return ret;
 	}
-	IFB_LOG(DEBUG, "mapped 0x%" PRIx64 " bytes of DPDK memory into IOAS %u with %" PRIu64 " map calls, IOVA as %s",
-		ifb.memseg_bytes, cont->ioas_id, ifb.map_calls, iova_mode_name());
+	IFB_LOG(DEBUG, "mapped 0x%" PRIx64 " bytes of DPDK memory into IOAS %u with %" PRIu64 " map calls, IOVA as %s; memory allocated later: %s",
+		ifb.memseg_bytes, cont->ioas_id, ifb.map_calls, iova_mode_name(),
+		ifb.match_allocations ? "one mapping per allocation (--match-allocations)" :
+		"one mapping per page");
 	return 0;
 }
 
@@ -215,6 +368,7 @@ ifb_mem_unmap_all(struct ifb_container *cont)
 	/* Keep the user mappings: unmap everything, then map them again. */
 	rte_iommufd_ioas_unmap_all(cont->ioas, NULL);
 	ifb.memseg_bytes = 0;
+	ifb.nb_areas = 0;
 	for (i = 0; i < cont->nb_maps; i++) {
 		uint64_t io;
 
@@ -229,7 +383,8 @@ ifb_mem_unmap_all(struct ifb_container *cont)
 static void
 mem_event_cb(enum rte_mem_event type, const void *addr, size_t len, void *arg)
 {
-	struct run r = { .cont = &ifb.conts[0], .map = type == RTE_MEM_EVENT_ALLOC };
+	struct run r = { .cont = &ifb.conts[0], .map = type == RTE_MEM_EVENT_ALLOC,
+			 .whole = type == RTE_MEM_EVENT_ALLOC && ifb.match_allocations };
 	const struct rte_memseg_list *msl;
 	const struct rte_memseg *ms;
 	uintptr_t cur, end = (uintptr_t)addr + len;
@@ -243,7 +398,9 @@ mem_event_cb(enum rte_mem_event type, const void *addr, size_t len, void *arg)
 		goto out;
 	for (cur = (uintptr_t)addr; cur < end; cur += msl->page_sz) {
 		ms = rte_mem_virt2memseg((const void *)cur, msl);
-		if (ms == NULL || ms->iova == RTE_BAD_IOVA) {
+		/* EAL refuses to free DO_NOT_FREE pages: they stay in use. */
+		if (ms == NULL || ms->iova == RTE_BAD_IOVA ||
+		    (!r.map && (ms->flags & RTE_MEMSEG_FLAG_DO_NOT_FREE))) {
 			run_flush(&r);
 			continue;
 		}

@@ -116,6 +116,8 @@ tel_mappings(const char *cmd, const char *params, struct rte_tel_data *d)
 	pthread_mutex_lock(&ifb.lock);
 	rte_tel_data_add_dict_u64(d, "memseg_bytes", ifb.memseg_bytes);
 	rte_tel_data_add_dict_u64(d, "map_calls", ifb.map_calls);
+	rte_tel_data_add_dict_u64(d, "map_splits", ifb.map_splits);
+	rte_tel_data_add_dict_int(d, "match_allocations", ifb.match_allocations);
 	rte_tel_data_add_dict_u64(d, "unmap_calls", ifb.unmap_calls);
 	rte_tel_data_add_dict_u64(d, "map_errors", ifb.map_errors);
 	for (i = 0; i < IFB_MAX_CONTAINERS; i++) {

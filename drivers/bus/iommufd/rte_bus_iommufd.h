@@ -73,6 +73,11 @@ struct rte_bus_iommufd_stats {
 	uint64_t map_errors;    /**< mappings that failed or were refused */
 	unsigned int devices;   /**< devices set up (rte_vfio_setup_device) */
 	unsigned int user_maps; /**< rte_vfio_container_dma_map() ranges, all containers */
+	/**
+	 * Mappings of several pages split because DPDK freed part of them
+	 * (never expected: see the guide's "Mapping DPDK memory").
+	 */
+	uint64_t map_splits;
 };
 
 /**
