@@ -7,7 +7,7 @@
  * type1 container, measured the way DPDK incurs it:
  * - rte_eal_init() (includes rte_vfio_enable());
  * - the first rte_vfio_setup_device() (attach, map all DPDK memory);
- * - heap growth by rte_malloc() (memory ALLOC events: one map per page);
+ * - heap growth by rte_malloc() (memory ALLOC events);
  * - heap shrink by rte_free() (FREE events: unmaps);
  * - rte_vfio_container_dma_map/unmap() of external memory.
  *
@@ -15,11 +15,8 @@
  * runs in its own child process. Under TCG the absolute numbers mean
  * little; compare the modes.
  *
- * The map and unmap ioctls are counted in this process: the executable
- * defines ioctl(), which interposes the calls of EAL and of the adapter
- * (through their PLT), forwards them to libc's and counts those that
- * succeeded (lib/iommufd probes IOMMU_IOAS_MAP_FILE with an invalid
- * argument when it opens /dev/iommu: nothing is mapped). Three EAL
+ * The map and unmap ioctls that succeeded are counted in this process by
+ * ioctl_count.c, linked ahead of libc. Three EAL
  * configurations, each run over both modes:
  *   prealloc  -m N: N MiB (default 256) of hugepages preallocated at
  *             startup; the startup time (EAL init to the device set up, all
@@ -39,14 +36,11 @@
  *   run-vm.sh --env LD_PRELOAD=<lib> -- bench_dpdk_vfio [--mb N] [--rounds N]
  */
 
-#include <dlfcn.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,58 +52,21 @@
 
 #include <rte_bus_iommufd.h>
 
+#include "ioctl_count.h"
+
 #define SYSFS_PCI "/sys/bus/pci/devices"
 #define NIC0 "0000:00:02.0"
-
-/* Map and unmap requests of iommufd and of type1 (linux/iommufd.h, vfio.h). */
-#define REQ_IOAS_MAP 0x3b85
-#define REQ_IOAS_UNMAP 0x3b86
-#define REQ_IOAS_MAP_FILE 0x3b8f
-#define REQ_TYPE1_MAP 0x3b71
-#define REQ_TYPE1_UNMAP 0x3b72
-
-static uint64_t n_map, n_unmap;
-
-int
-ioctl(int fd, unsigned long req, ...)
-{
-	static int (*real)(int, unsigned long, ...);
-	va_list ap;
-	void *arg;
-	int ret;
-
-	va_start(ap, req);
-	arg = va_arg(ap, void *);
-	va_end(ap);
-	if (real == NULL)
-		real = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
-	ret = real(fd, req, arg);
-	if (ret != 0)
-		return ret; /* e.g. lib/iommufd's feature probes: nothing mapped */
-	switch (req & 0xffff) {
-	case REQ_IOAS_MAP:
-	case REQ_IOAS_MAP_FILE:
-	case REQ_TYPE1_MAP:
-		__atomic_fetch_add(&n_map, 1, __ATOMIC_RELAXED);
-		break;
-	case REQ_IOAS_UNMAP:
-	case REQ_TYPE1_UNMAP:
-		__atomic_fetch_add(&n_unmap, 1, __ATOMIC_RELAXED);
-		break;
-	}
-	return ret;
-}
 
 static uint64_t
 maps(void)
 {
-	return __atomic_load_n(&n_map, __ATOMIC_RELAXED);
+	return ioctl_count_maps();
 }
 
 static uint64_t
 unmaps(void)
 {
-	return __atomic_load_n(&n_unmap, __ATOMIC_RELAXED);
+	return ioctl_count_unmaps();
 }
 
 static double

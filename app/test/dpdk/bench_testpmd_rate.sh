@@ -8,18 +8,24 @@
 # 0000:00:02.0 and 0000:00:03.0 bound to vfio-pci), e.g. from the host:
 #
 #   buildtools/vm/run-vm.sh -- app/test/dpdk/bench_testpmd_rate.sh \
-#       --lib build/drivers/bus/iommufd/librte_bus_iommufd.so
+#       --lib build/drivers/bus/iommufd/librte_bus_iommufd.so \
+#       --count-lib build/app/test/dpdk/libioctl_count.so
 #
 # Each round starts testpmd (io forwarding, start tx_first), takes
 # "show port stats all" twice WINDOW seconds apart and counts the packets
 # both ports received in between; the modes alternate, ROUNDS rounds each.
-# Prints per mode the median rate and time to the prompt (EAL init to ports
-# started), then the ratios iommufd/type1. Under TCG, with other guests on
-# the host, the figures are noisy.
+# EAL gets --match-allocations in both modes (the adapter then maps each
+# allocation of DPDK memory as one mapping; EAL's type1 code maps page by
+# page either way); the count library (ioctl_count.c, preloaded too) counts
+# the DMA map requests of the whole run. Prints per mode the median rate,
+# time to the prompt (EAL init to ports started) and map requests, then
+# the ratios iommufd/type1. Under TCG, with other guests on the host, the
+# figures are noisy.
 
 set -u
 
 lib=
+count_lib=
 rounds=${ROUNDS:-3}
 window=${WINDOW:-5}
 testpmd=${TESTPMD:-/usr/bin/dpdk-testpmd}
@@ -27,12 +33,14 @@ testpmd=${TESTPMD:-/usr/bin/dpdk-testpmd}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--lib) lib=$(readlink -f "$2"); shift 2 ;;
+	--count-lib) count_lib=$(readlink -f "$2"); shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--window) window=$2; shift 2 ;;
-	*) echo "usage: $0 --lib PATH [--rounds N] [--window SECONDS]" >&2; exit 2 ;;
+	*) echo "usage: $0 --lib PATH --count-lib PATH [--rounds N] [--window SECONDS]" >&2; exit 2 ;;
 	esac
 done
 [ -f "$lib" ] || { echo "adapter library '$lib' missing" >&2; exit 2; }
+[ -f "$count_lib" ] || { echo "ioctl count library '$count_lib' missing" >&2; exit 2; }
 [ -x "$testpmd" ] || { echo "$testpmd missing" >&2; exit 2; }
 trap '' PIPE
 work=$(mktemp -d /tmp/testpmd_rate.XXXXXX)
@@ -44,12 +52,13 @@ rx_sums() {
 	awk '/RX-packets:/ { s += $2; if (++n % 2 == 0) { print s; s = 0 } }' "$1"
 }
 
-# run MODE ROUND: prints "<pps> <startup_s>" or nothing on failure.
+# run MODE ROUND: prints "<pps> <startup_s> <map_ioctls>" or nothing on failure.
 run() {
 	local log=$work/$1.$2.log in=$work/$1.$2.in pid t0 t1 t2 t3 waited=0 a b
 	mkfifo "$in"
 	t0=$(date +%s.%N)
-	env RTE_IOMMUFD_MODE="$1" LD_PRELOAD="$lib" "$testpmd" -l 0-1 -n 1 --in-memory \
+	env RTE_IOMMUFD_MODE="$1" LD_PRELOAD="$lib $count_lib" IOCTL_COUNT_REPORT=1 \
+		"$testpmd" -l 0-1 -n 1 --in-memory --match-allocations \
 		-a 0000:00:02.0 -a 0000:00:03.0 -- -i --forward-mode=io --nb-cores=1 \
 		< "$in" > "$log" 2>&1 &
 	pid=$!
@@ -90,8 +99,13 @@ run() {
 		tail -n 20 "$log" >&2
 		return
 	fi
-	awk -v n=$((b - a)) -v t0="$t0" -v t1="$t1" -v t2="$t2" -v t3="$t3" \
-		'BEGIN { printf "%.0f %.2f\n", n / (t3 - t2), t1 - t0 }'
+	maps=$(sed -n 's/^IOCTL_COUNT map=\([0-9]*\) .*/\1/p' "$log")
+	if [ -z "$maps" ]; then
+		echo "$1 round $2: no IOCTL_COUNT line (did testpmd exit cleanly?)" >&2
+		return
+	fi
+	awk -v n=$((b - a)) -v t0="$t0" -v t1="$t1" -v t2="$t2" -v t3="$t3" -v m="$maps" \
+		'BEGIN { printf "%.0f %.2f %d\n", n / (t3 - t2), t1 - t0, m }'
 }
 
 median() {
@@ -107,7 +121,7 @@ for r in $(seq "$rounds"); do
 			failed=1
 			continue
 		fi
-		echo "$m round $r: pps startup_s = $res"
+		echo "$m round $r: pps startup_s map_ioctls = $res"
 		echo "$res" >> "$work/$m"
 	done
 done
@@ -115,10 +129,13 @@ done
 for m in iommufd type1; do
 	eval "pps_$m=\$(cut -d' ' -f1 \"\$work/\$m\" | median)"
 	eval "up_$m=\$(cut -d' ' -f2 \"\$work/\$m\" | median)"
-	eval "echo \"MEDIAN $m rx_pps \$pps_$m startup_s \$up_$m\""
+	eval "maps_$m=\$(cut -d' ' -f3 \"\$work/\$m\" | median)"
+	eval "echo \"MEDIAN $m rx_pps \$pps_$m startup_s \$up_$m map_ioctls \$maps_$m\""
 done
 # shellcheck disable=SC2154
-awk -v f="$pps_iommufd" -v t="$pps_type1" -v uf="$up_iommufd" -v ut="$up_type1" 'BEGIN {
+awk -v f="$pps_iommufd" -v t="$pps_type1" -v uf="$up_iommufd" -v ut="$up_type1" \
+	-v mf="$maps_iommufd" -v mt="$maps_type1" 'BEGIN {
 	r = f / t; printf "RATIO rx_pps %.3f (target >= 0.98) %s\n", r, (r >= 0.98 ? "met" : "MISSED")
 	r = uf / ut; printf "RATIO startup %.3f (target <= 1.00) %s\n", r, (r <= 1 ? "met" : "MISSED")
+	r = mf / mt; printf "RATIO map_ioctls %.3f (iommufd %d, type1 %d; target <= 0.125) %s\n", r, mf, mt, (r <= 0.125 ? "met" : "MISSED")
 }'

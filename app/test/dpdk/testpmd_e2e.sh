@@ -323,8 +323,9 @@ run_mp_case() {
 # The adapter's telemetry commands, through DPDK's own client.
 check_telemetry() {
 	local prefix=$1 out=$work/telemetry.json
+	# The client waits for answers without a time limit of its own.
 	printf '/iommufd/devices\n/iommufd/caps,0000:00:02.0\n/iommufd/mappings\n' |
-		python3 /usr/bin/dpdk-telemetry.py -f "$prefix" > "$out" 2>&1
+		timeout 60 python3 /usr/bin/dpdk-telemetry.py -f "$prefix" > "$out" 2>&1
 	sed 's/^/# telemetry: /' "$out"
 	grep -q '"mode": "iommufd"' "$out" &&
 		grep -q '"devices": \["0000:00:02.0", "0000:00:03.0"\]' "$out" &&

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-iommufd authors
+ */
+
+#ifndef _IOCTL_COUNT_H_
+#define _IOCTL_COUNT_H_
+
+#include <stdint.h>
+
+/* DMA map requests (IOMMU_IOAS_MAP, _MAP_FILE, VFIO_IOMMU_MAP_DMA) that succeeded. */
+uint64_t ioctl_count_maps(void);
+
+/* DMA unmap requests (IOMMU_IOAS_UNMAP, VFIO_IOMMU_UNMAP_DMA) that succeeded. */
+uint64_t ioctl_count_unmaps(void);
+
+#endif /* _IOCTL_COUNT_H_ */
