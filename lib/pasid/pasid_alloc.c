@@ -16,19 +16,44 @@ pasid_owner_ok(struct rte_pasid_space *s, unsigned int owner)
 		(owner <= RTE_PASID_OWNER_MAX && s->owners[owner - 1].used);
 }
 
-/* Lock held. The lowest value whose level-0 bit is clear, or -ENOSPC. */
+/* Lock held. One step down: the first clear bit of word @p idx of level @p l. */
+static inline int
+pasid_walk_step(struct rte_pasid_space *s, unsigned int l, uint32_t *idx)
+{
+	uint64_t w = pasid_level(s, l)[*idx];
+
+	if (PASID_UNLIKELY(w == UINT64_MAX))
+		return -ENOSPC;
+	*idx = *idx << 6 | (uint32_t)__builtin_ctzll(~w);
+	return 0;
+}
+
+/*
+ * Lock held. The lowest value whose level-0 bit is clear, or -ENOSPC:
+ * a walk down from the single top word, unrolled (it is most of the work
+ * of an allocation).
+ */
 static inline int
 pasid_find_free(struct rte_pasid_space *s)
 {
-	unsigned int l = s->nlevels;
 	uint32_t idx = 0;
 
-	while (l-- > 0) {
-		uint64_t w = pasid_level(s, l)[idx];
-
-		if (w == UINT64_MAX)
+	switch (s->nlevels) {
+	case 4:
+		if (pasid_walk_step(s, 3, &idx) < 0)
 			return -ENOSPC;
-		idx = idx << 6 | (uint32_t)__builtin_ctzll(~w);
+		/* fallthrough */
+	case 3:
+		if (pasid_walk_step(s, 2, &idx) < 0)
+			return -ENOSPC;
+		/* fallthrough */
+	case 2:
+		if (pasid_walk_step(s, 1, &idx) < 0)
+			return -ENOSPC;
+		/* fallthrough */
+	default:
+		if (pasid_walk_step(s, 0, &idx) < 0)
+			return -ENOSPC;
 	}
 	return (int)idx;
 }
@@ -128,6 +153,21 @@ pasid_free_owners(struct rte_pasid_space *s, uint64_t mask)
 	return freed;
 }
 
+/*
+ * Lock held, @p p the lowest free value (or -ENOSPC), in a block @p owner
+ * cannot take: go on from the next block. Out of line, so that the common
+ * case stays short.
+ */
+static __attribute__((noinline)) int
+pasid_alloc_other_block(struct rte_pasid_space *s, unsigned int owner, int p)
+{
+	while (p > 0 && !pasid_block_claim(s, (uint32_t)p >> PASID_BLOCK_SHIFT, owner))
+		p = pasid_next_clear(s, ((uint32_t)p | (PASID_BLOCK - 1)) + 1);
+	if (p > 0)
+		pasid_take(s, (uint32_t)p, owner);
+	return p;
+}
+
 int
 rte_pasid_alloc(struct rte_pasid_space *space, unsigned int owner)
 {
@@ -142,12 +182,11 @@ rte_pasid_alloc(struct rte_pasid_space *space, unsigned int owner)
 	}
 	/* The lowest free value; with one owner its block always fits. */
 	ret = pasid_find_free(space);
-	while (ret > 0 && PASID_UNLIKELY(!pasid_block_claim(space,
-			(uint32_t)ret >> PASID_BLOCK_SHIFT, owner)))
-		ret = pasid_next_clear(space,
-			((uint32_t)ret | (PASID_BLOCK - 1)) + 1);
-	if (PASID_LIKELY(ret > 0))
+	if (PASID_LIKELY(ret > 0 &&
+			pasid_block_owners(space)[ret >> PASID_BLOCK_SHIFT] == owner))
 		pasid_take(space, (uint32_t)ret, owner);
+	else
+		ret = pasid_alloc_other_block(space, owner, ret);
 out:
 	pasid_unlock(space);
 	return ret;
@@ -283,6 +322,7 @@ pasid_table_publish(struct rte_pasid_space *s)
 	pasid_store_order();
 	s->res_cur = (s->res_cur & 1) ^ 1;
 	pasid_store_order();
+	s->nres = pasid_res(s)->n;
 }
 
 static inline struct pasid_res_table *

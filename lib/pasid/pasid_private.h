@@ -37,7 +37,9 @@
  *   - level l bit j (l >= 1) is set iff word j of level l-1 is all ones
  *     (or j is padding beyond the words of level l-1);
  *   - the counters: allocated, reserved, per-owner counts (popcount of
- *     the allocated bits of the blocks each owner holds).
+ *     the allocated bits of the blocks each owner holds);
+ *   - nres, the number of ranges of the current table, next to the lock
+ *     word: free and alloc_value skip the table when it is 0.
  *
  * Write order, so that a holder dying between any two stores leaves a
  * state pasid_derive() repairs without losing or duplicating anything:
@@ -136,6 +138,7 @@ struct rte_pasid_space {
 	uint32_t reserved;    /* derived: reserved values in [1, 2^width) */
 	uint32_t recoveries;
 	uint32_t res_cur;     /* the current table: res[res_cur & 1] */
+	uint32_t nres;        /* derived: ranges in the current table */
 	struct pasid_owner_slot owners[RTE_PASID_OWNER_MAX];
 	struct pasid_res_table res[2];
 };
@@ -182,16 +185,13 @@ pasid_range_find(const struct pasid_res_table *t, uint32_t v)
 	return lo;
 }
 
+/* Lock held: does a range of the current table hold @p v? (pasid_space.c) */
+PASID_HIDDEN bool pasid_in_table(const struct rte_pasid_space *s, uint32_t v);
+
 static inline bool
 pasid_is_reserved(const struct rte_pasid_space *s, uint32_t v)
 {
-	const struct pasid_res_table *t = pasid_res(s);
-	uint32_t i;
-
-	if (PASID_LIKELY(t->n == 0))
-		return false;
-	i = pasid_range_find(t, v);
-	return i < t->n && t->r[i].first <= v;
+	return PASID_UNLIKELY(s->nres != 0) && pasid_in_table(s, v);
 }
 
 /* Reserved values of the block starting at @p base, as a word mask. */
@@ -202,7 +202,7 @@ pasid_reserved_mask(const struct rte_pasid_space *s, uint32_t base)
 	uint32_t i, end = base + PASID_BLOCK - 1;
 	uint64_t m = 0;
 
-	if (PASID_LIKELY(t->n == 0))
+	if (PASID_LIKELY(s->nres == 0))
 		return 0;
 	for (i = pasid_range_find(t, base); i < t->n && t->r[i].first <= end; i++) {
 		uint32_t lo = t->r[i].first > base ? t->r[i].first - base : 0;
@@ -278,18 +278,47 @@ pasid_bit_clear_from(struct rte_pasid_space *s, unsigned int l, uint32_t p)
 	}
 }
 
-/* Mark value @p p unavailable in level 0 and the summaries above it. */
+/*
+ * Mark value @p p unavailable in level 0 and the summaries above it.
+ * Whether the level-0 word fills is a coin toss in a nearly full
+ * namespace, so level 1 is updated without a branch on it: a mispredicted
+ * branch costs more than a store to a cached word. A level-1 word that
+ * fills (4096 values taken) is rare and takes the loop.
+ */
 static inline void
 pasid_bit_set(struct rte_pasid_space *s, uint32_t p)
 {
-	pasid_bit_set_from(s, 0, p);
+	uint64_t *w0 = pasid_level(s, 0) + (p >> 6), *w1, n0, n1;
+
+	n0 = *w0 | UINT64_C(1) << (p & 63);
+	*w0 = n0;
+	if (PASID_UNLIKELY(s->nlevels == 1))
+		return;
+	p >>= 6;
+	w1 = pasid_level(s, 1) + (p >> 6);
+	n1 = *w1 | (uint64_t)(n0 == UINT64_MAX) << (p & 63);
+	*w1 = n1;
+	if (PASID_UNLIKELY(n1 == UINT64_MAX))
+		pasid_bit_set_from(s, 2, p >> 6);
 }
 
 /* Mark value @p p available in level 0 and the summaries above it. */
 static inline void
 pasid_bit_clear(struct rte_pasid_space *s, uint32_t p)
 {
-	pasid_bit_clear_from(s, 0, p);
+	uint64_t *w0 = pasid_level(s, 0) + (p >> 6), *w1, o0, o1;
+
+	o0 = *w0;
+	*w0 = o0 & ~(UINT64_C(1) << (p & 63));
+	if (PASID_UNLIKELY(s->nlevels == 1))
+		return;
+	p >>= 6;
+	w1 = pasid_level(s, 1) + (p >> 6);
+	o1 = *w1;
+	*w1 = o1 & ~((uint64_t)(o0 == UINT64_MAX) << (p & 63));
+	/* A full level-1 word has only full level-0 words below it. */
+	if (PASID_UNLIKELY(o1 == UINT64_MAX))
+		pasid_bit_clear_from(s, 2, p >> 6);
 }
 
 /*

@@ -245,6 +245,15 @@ pasid_derive_word(uint64_t *w, uint64_t want, bool fix, uint32_t *diff)
 		*w = want;
 }
 
+bool
+pasid_in_table(const struct rte_pasid_space *s, uint32_t v)
+{
+	const struct pasid_res_table *t = pasid_res(s);
+	uint32_t i = pasid_range_find(t, v);
+
+	return i < t->n && t->r[i].first <= v;
+}
+
 uint32_t
 pasid_count_reserved(const struct rte_pasid_space *s)
 {
@@ -304,6 +313,7 @@ pasid_table_sanitize(struct rte_pasid_space *s)
 	pasid_store_order();
 	s->res_cur = (s->res_cur & 1) ^ 1;
 	pasid_store_order();
+	s->nres = nt->n;
 }
 
 uint32_t
@@ -332,6 +342,12 @@ pasid_derive(struct rte_pasid_space *s, bool fix)
 		if (!fix)
 			return diff; /* nothing below can be trusted */
 		pasid_table_sanitize(s);
+	}
+	if (s->nres != pasid_res(s)->n) {
+		diff++;
+		if (!fix)
+			return diff; /* the bits of reserved values depend on it */
+		s->nres = pasid_res(s)->n;
 	}
 
 	/* Level 0: the fixed bits; the others are allocations, kept. */
