@@ -680,8 +680,8 @@ thread_lock_and_exit(void *arg)
 	struct rte_pasid_space *s = arg;
 
 	rte_pasid_internal_lock(s);
-	/* A summary says "full": the next caller must rebuild it. */
-	pasid_level(s, s->nlevels - 1)[0] = UINT64_MAX;
+	/* The top summary says "no room": the next caller must rebuild it. */
+	pasid_level(s, s->nlevels - 1)[0] = 0;
 	return NULL;
 }
 

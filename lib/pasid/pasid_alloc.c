@@ -16,43 +16,49 @@ pasid_owner_ok(struct rte_pasid_space *s, unsigned int owner)
 		(owner <= RTE_PASID_OWNER_MAX && s->owners[owner - 1].used);
 }
 
-/* Lock held. One step down: the first clear bit of word @p idx of level @p l. */
+/*
+ * Lock held. One step down: the first clear bit of word @p idx of level
+ * @p l; the word goes to @p wp.
+ */
 static inline int
-pasid_walk_step(struct rte_pasid_space *s, unsigned int l, uint32_t *idx)
+pasid_walk_step(struct rte_pasid_space *s, unsigned int l, uint32_t *idx, uint64_t *wp)
 {
 	uint64_t w = pasid_level(s, l)[*idx];
+	uint64_t room = l == 0 ? ~w : w;
 
-	if (PASID_UNLIKELY(w == UINT64_MAX))
+	if (PASID_UNLIKELY(room == 0))
 		return -ENOSPC;
-	*idx = *idx << 6 | (uint32_t)__builtin_ctzll(~w);
+	*idx = *idx << 6 | (uint32_t)__builtin_ctzll(room);
+	*wp = w;
 	return 0;
 }
 
 /*
  * Lock held. The lowest value whose level-0 bit is clear, or -ENOSPC:
  * a walk down from the single top word, unrolled (it is most of the work
- * of an allocation).
+ * of an allocation). The words of level 0 and 1 it went through go to
+ * @p w0 and @p w1, for pasid_take_found().
  */
 static inline int
-pasid_find_free(struct rte_pasid_space *s)
+pasid_find_free(struct rte_pasid_space *s, uint64_t *w0, uint64_t *w1)
 {
 	uint32_t idx = 0;
 
 	switch (s->nlevels) {
 	case 4:
-		if (pasid_walk_step(s, 3, &idx) < 0)
+		if (pasid_walk_step(s, 3, &idx, w1) < 0)
 			return -ENOSPC;
 		/* fallthrough */
 	case 3:
-		if (pasid_walk_step(s, 2, &idx) < 0)
+		if (pasid_walk_step(s, 2, &idx, w1) < 0)
 			return -ENOSPC;
 		/* fallthrough */
 	case 2:
-		if (pasid_walk_step(s, 1, &idx) < 0)
+		if (pasid_walk_step(s, 1, &idx, w1) < 0)
 			return -ENOSPC;
 		/* fallthrough */
 	default:
-		if (pasid_walk_step(s, 0, &idx) < 0)
+		if (pasid_walk_step(s, 0, &idx, w0) < 0)
 			return -ENOSPC;
 	}
 	return (int)idx;
@@ -73,19 +79,44 @@ pasid_next_clear(struct rte_pasid_space *s, uint32_t x)
 	for (;;) {
 		if (l == s->nlevels || (idx >> 6) >= s->level_words[l])
 			return -ENOSPC;
-		/* Bits below idx count as full. */
-		w = pasid_level(s, l)[idx >> 6] | ~(UINT64_MAX << (idx & 63));
-		if (w != UINT64_MAX)
+		/* Room at or after idx in its word. */
+		w = pasid_level(s, l)[idx >> 6];
+		w = (l == 0 ? ~w : w) & (UINT64_MAX << (idx & 63));
+		if (w != 0)
 			break;
 		idx = (idx >> 6) + 1;
 		l++;
 	}
-	idx = (idx & ~UINT32_C(63)) | (uint32_t)__builtin_ctzll(~w);
+	idx = (idx & ~UINT32_C(63)) | (uint32_t)__builtin_ctzll(w);
 	while (l-- > 0) {
 		w = pasid_level(s, l)[idx];
-		idx = idx << 6 | (uint32_t)__builtin_ctzll(~w);
+		idx = idx << 6 | (uint32_t)__builtin_ctzll(l == 0 ? ~w : w);
 	}
 	return (int)idx;
+}
+
+/*
+ * Lock held, @p p found by pasid_find_free() with the words @p w0 and
+ * @p w1, its block @p owner's: pasid_take() without loading them again.
+ */
+static inline void
+pasid_take_found(struct rte_pasid_space *s, uint32_t p, unsigned int owner,
+		uint64_t w0, uint64_t w1)
+{
+	uint32_t i = p >> 6;
+
+	w0 |= UINT64_C(1) << (p & 63);
+	pasid_level(s, 0)[i] = w0;
+	if (PASID_LIKELY(s->nlevels > 1)) {
+		/* Without a branch on whether the word filled, as pasid_bit_set(). */
+		w1 &= ~((uint64_t)(w0 == UINT64_MAX) << (i & 63));
+		pasid_level(s, 1)[i >> 6] = w1;
+		if (PASID_UNLIKELY(w1 == 0))
+			pasid_room_clear(s, 2, i >> 6);
+	}
+	s->allocated++;
+	if (owner != RTE_PASID_OWNER_NONE)
+		s->owners[owner - 1].count++;
 }
 
 /*
@@ -171,6 +202,7 @@ pasid_alloc_other_block(struct rte_pasid_space *s, unsigned int owner, int p)
 int
 rte_pasid_alloc(struct rte_pasid_space *space, unsigned int owner)
 {
+	uint64_t w0 = 0, w1 = 0;
 	int ret;
 
 	if (PASID_UNLIKELY(space == NULL))
@@ -181,10 +213,10 @@ rte_pasid_alloc(struct rte_pasid_space *space, unsigned int owner)
 		goto out;
 	}
 	/* The lowest free value; with one owner its block always fits. */
-	ret = pasid_find_free(space);
+	ret = pasid_find_free(space, &w0, &w1);
 	if (PASID_LIKELY(ret > 0 &&
 			pasid_block_owners(space)[ret >> PASID_BLOCK_SHIFT] == owner))
-		pasid_take(space, (uint32_t)ret, owner);
+		pasid_take_found(space, (uint32_t)ret, owner, w0, w1);
 	else
 		ret = pasid_alloc_other_block(space, owner, ret);
 out:
@@ -223,18 +255,23 @@ out:
 int
 rte_pasid_free(struct rte_pasid_space *space, uint32_t pasid)
 {
+	uint64_t w0;
 	int ret = 0;
 
 	if (PASID_UNLIKELY(space == NULL || pasid == RTE_PASID_RID))
 		return -EINVAL;
 	pasid_lock(space);
-	if (PASID_UNLIKELY(pasid >> space->width))
+	if (PASID_UNLIKELY(pasid >> space->width)) {
 		ret = -ERANGE;
-	else if (PASID_UNLIKELY(!(pasid_level(space, 0)[pasid >> 6] &
-			(UINT64_C(1) << (pasid & 63))) || pasid_is_reserved(space, pasid)))
+		goto out;
+	}
+	w0 = pasid_level(space, 0)[pasid >> 6];
+	if (PASID_UNLIKELY(!(w0 & (UINT64_C(1) << (pasid & 63))) ||
+			pasid_is_reserved(space, pasid)))
 		ret = -ENOENT;
 	else
-		pasid_release(space, pasid);
+		pasid_release(space, pasid, w0);
+out:
 	pasid_unlock(space);
 	return ret;
 }

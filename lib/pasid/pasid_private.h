@@ -34,8 +34,9 @@
  * Derived (rebuilt by pasid_derive() after a dead holder):
  *   - the bits that must be set whatever the allocations: 0, values at or
  *     above 2^width, padding, reserved values;
- *   - level l bit j (l >= 1) is set iff word j of level l-1 is all ones
- *     (or j is padding beyond the words of level l-1);
+ *   - level l bit j (l >= 1) is set iff word j of level l-1 has room: a
+ *     clear bit at level 0, a set bit above (0 for padding beyond the
+ *     words of level l-1);
  *   - the counters: allocated, reserved, per-owner counts (popcount of
  *     the allocated bits of the blocks each owner holds);
  *   - nres, the number of ranges of the current table, next to the lock
@@ -249,32 +250,39 @@ pasid_block_allocated(struct rte_pasid_space *s, uint32_t blk)
 	return pasid_level(s, 0)[blk] & ~pasid_fixed_mask(s, blk);
 }
 
-/* Set bit @p p of level @p l, and the summaries above it if it fills a word. */
+/*
+ * Summaries count room, not fullness: bit j of level l >= 1 is set when
+ * word j of level l-1 has room (a clear bit at level 0, a set bit above).
+ * The walk down then takes the first set bit without inverting words, and
+ * a free sets its level-1 bit without looking at the level-0 word.
+ */
+
+/* Clear room bit @p j of level @p l >= 1, and above it if the word empties. */
 static inline void
-pasid_bit_set_from(struct rte_pasid_space *s, unsigned int l, uint32_t p)
+pasid_room_clear(struct rte_pasid_space *s, unsigned int l, uint32_t j)
 {
 	for (; l < s->nlevels; l++) {
-		uint64_t *w = pasid_level(s, l) + (p >> 6);
+		uint64_t *w = pasid_level(s, l) + (j >> 6);
 
-		*w |= UINT64_C(1) << (p & 63);
-		if (*w != UINT64_MAX)
+		*w &= ~(UINT64_C(1) << (j & 63));
+		if (*w != 0)
 			break;
-		p >>= 6;
+		j >>= 6;
 	}
 }
 
-/* Clear bit @p p of level @p l, and the summaries above it if it was full. */
+/* Set room bit @p j of level @p l >= 1, and above it if the word was empty. */
 static inline void
-pasid_bit_clear_from(struct rte_pasid_space *s, unsigned int l, uint32_t p)
+pasid_room_set(struct rte_pasid_space *s, unsigned int l, uint32_t j)
 {
 	for (; l < s->nlevels; l++) {
-		uint64_t *w = pasid_level(s, l) + (p >> 6);
+		uint64_t *w = pasid_level(s, l) + (j >> 6);
 		uint64_t old = *w;
 
-		*w = old & ~(UINT64_C(1) << (p & 63));
-		if (old != UINT64_MAX)
+		*w = old | UINT64_C(1) << (j & 63);
+		if (old != 0)
 			break;
-		p >>= 6;
+		j >>= 6;
 	}
 }
 
@@ -283,7 +291,7 @@ pasid_bit_clear_from(struct rte_pasid_space *s, unsigned int l, uint32_t p)
  * Whether the level-0 word fills is a coin toss in a nearly full
  * namespace, so level 1 is updated without a branch on it: a mispredicted
  * branch costs more than a store to a cached word. A level-1 word that
- * fills (4096 values taken) is rare and takes the loop.
+ * empties (4096 values taken) is rare and takes the loop.
  */
 static inline void
 pasid_bit_set(struct rte_pasid_space *s, uint32_t p)
@@ -296,29 +304,10 @@ pasid_bit_set(struct rte_pasid_space *s, uint32_t p)
 		return;
 	p >>= 6;
 	w1 = pasid_level(s, 1) + (p >> 6);
-	n1 = *w1 | (uint64_t)(n0 == UINT64_MAX) << (p & 63);
+	n1 = *w1 & ~((uint64_t)(n0 == UINT64_MAX) << (p & 63));
 	*w1 = n1;
-	if (PASID_UNLIKELY(n1 == UINT64_MAX))
-		pasid_bit_set_from(s, 2, p >> 6);
-}
-
-/* Mark value @p p available in level 0 and the summaries above it. */
-static inline void
-pasid_bit_clear(struct rte_pasid_space *s, uint32_t p)
-{
-	uint64_t *w0 = pasid_level(s, 0) + (p >> 6), *w1, o0, o1;
-
-	o0 = *w0;
-	*w0 = o0 & ~(UINT64_C(1) << (p & 63));
-	if (PASID_UNLIKELY(s->nlevels == 1))
-		return;
-	p >>= 6;
-	w1 = pasid_level(s, 1) + (p >> 6);
-	o1 = *w1;
-	*w1 = o1 & ~((uint64_t)(o0 == UINT64_MAX) << (p & 63));
-	/* A full level-1 word has only full level-0 words below it. */
-	if (PASID_UNLIKELY(o1 == UINT64_MAX))
-		pasid_bit_clear_from(s, 2, p >> 6);
+	if (PASID_UNLIKELY(n1 == 0))
+		pasid_room_clear(s, 2, p >> 6);
 }
 
 /*
@@ -333,9 +322,9 @@ pasid_word_store(struct rte_pasid_space *s, uint32_t i, uint64_t w)
 
 	*p = w;
 	if (was_full && w != UINT64_MAX)
-		pasid_bit_clear_from(s, 1, i);
+		pasid_room_set(s, 1, i);
 	else if (!was_full && w == UINT64_MAX)
-		pasid_bit_set_from(s, 1, i);
+		pasid_room_clear(s, 1, i);
 }
 
 /* Lock (pasid_lock.c). */
@@ -385,13 +374,26 @@ PASID_HIDDEN uint32_t pasid_derive(struct rte_pasid_space *s, bool fix);
 /* Lock held: reserved values in [1, 2^width), from the table. */
 PASID_HIDDEN uint32_t pasid_count_reserved(const struct rte_pasid_space *s);
 
-/* Lock held, @p p allocated: make it free. One store of truth: the bit. */
+/*
+ * Lock held, @p p allocated, @p w0 its level-0 word as just loaded: make
+ * it free. One store of truth: the bit.
+ */
 static inline void
-pasid_release(struct rte_pasid_space *s, uint32_t p)
+pasid_release(struct rte_pasid_space *s, uint32_t p, uint64_t w0)
 {
 	unsigned int owner = pasid_block_owners(s)[p >> PASID_BLOCK_SHIFT];
+	uint32_t i = p >> 6;
+	uint64_t *w1, o1;
 
-	pasid_bit_clear(s, p);
+	pasid_level(s, 0)[i] = w0 & ~(UINT64_C(1) << (p & 63));
+	if (PASID_LIKELY(s->nlevels > 1)) {
+		/* The word has room now, whatever it had before. */
+		w1 = pasid_level(s, 1) + (i >> 6);
+		o1 = *w1;
+		*w1 = o1 | UINT64_C(1) << (i & 63);
+		if (PASID_UNLIKELY(o1 == 0))
+			pasid_room_set(s, 2, i >> 6);
+	}
 	s->allocated--;
 	if (owner >= 1 && owner <= RTE_PASID_OWNER_MAX)
 		s->owners[owner - 1].count--;

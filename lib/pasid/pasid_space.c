@@ -386,9 +386,10 @@ pasid_derive(struct rte_pasid_space *s, bool fix)
 		s->reserved = reserved;
 	}
 
-	/* Summaries: one bit per word of the level below, set when it is full. */
+	/* Summaries: one bit per word of the level below, set when it has room. */
 	for (l = 1; l < s->nlevels; l++) {
 		const uint64_t *below = pasid_level(s, l - 1);
+		uint64_t full = l == 1 ? UINT64_MAX : 0;
 
 		for (i = 0; i < s->level_words[l]; i++) {
 			uint64_t want = 0;
@@ -397,7 +398,7 @@ pasid_derive(struct rte_pasid_space *s, bool fix)
 			for (b = 0; b < 64; b++) {
 				uint64_t j = i * 64 + b;
 
-				if (j >= s->level_words[l - 1] || below[j] == UINT64_MAX)
+				if (j < s->level_words[l - 1] && below[j] != full)
 					want |= UINT64_C(1) << b;
 			}
 			pasid_derive_word(&pasid_level(s, l)[i], want, fix, &diff);
