@@ -17,8 +17,9 @@ pasid_owner_ok(struct rte_pasid_space *s, unsigned int owner)
 }
 
 /*
- * Lock held. One step down: the first clear bit of word @p idx of level
- * @p l; the word goes to @p wp.
+ * Lock held. One step down: the first bit of word @p idx of level @p l
+ * that says there is room (clear at level 0, set above); the word goes to
+ * @p wp.
  */
 static inline int
 pasid_walk_step(struct rte_pasid_space *s, unsigned int l, uint32_t *idx, uint64_t *wp)
@@ -66,8 +67,8 @@ pasid_find_free(struct rte_pasid_space *s, uint64_t *w0, uint64_t *w1)
 
 /*
  * Lock held. The lowest value at or after @p x whose level-0 bit is clear,
- * or -ENOSPC: climb while the rest of the word at hand is full, then walk
- * down to the first clear bit. O(levels), whatever lies in between.
+ * or -ENOSPC: climb while the rest of the word at hand has no room, then
+ * walk down to the first room. O(levels), whatever lies in between.
  */
 static int
 pasid_next_clear(struct rte_pasid_space *s, uint32_t x)
