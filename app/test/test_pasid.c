@@ -435,6 +435,10 @@ audit_detects_corruption(void)
 	s->reserved--;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "reserved counter");
 	s->reserved++;
+	s->fast_below = 1u << 8; /* "no reserved range" */
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "fast path limit");
+	TEST_ASSERT_SUCCESS(repair(s), "repaired");
+	TEST_ASSERT_EQUAL(rte_pasid_free(s, 11), -ENOENT, "11 reserved, not freed");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "restored");
 
 	/* Width 8: 4 level-0 words, one summary word. */

@@ -216,7 +216,7 @@ rte_pasid_alloc(struct rte_pasid_space *space, unsigned int owner)
 	/* The lowest free value; with one owner its block always fits. */
 	ret = pasid_find_free(space, &w0, &w1);
 	if (PASID_LIKELY(ret > 0 &&
-			pasid_block_owners(space)[ret >> PASID_BLOCK_SHIFT] == owner))
+			pasid_block_owners(space)[(uint32_t)ret >> PASID_BLOCK_SHIFT] == owner))
 		pasid_take_found(space, (uint32_t)ret, owner, w0, w1);
 	else
 		ret = pasid_alloc_other_block(space, owner, ret);
@@ -262,13 +262,18 @@ rte_pasid_free(struct rte_pasid_space *space, uint32_t pasid)
 	if (PASID_UNLIKELY(space == NULL || pasid == RTE_PASID_RID))
 		return -EINVAL;
 	pasid_lock(space);
-	if (PASID_UNLIKELY(pasid >> space->width)) {
-		ret = -ERANGE;
-		goto out;
+	if (PASID_UNLIKELY(pasid >= space->fast_below)) {
+		if (pasid >> space->width) {
+			ret = -ERANGE;
+			goto out;
+		}
+		if (pasid_is_reserved(space, pasid)) {
+			ret = -ENOENT;
+			goto out;
+		}
 	}
 	w0 = pasid_level(space, 0)[pasid >> 6];
-	if (PASID_UNLIKELY(!(w0 & (UINT64_C(1) << (pasid & 63))) ||
-			pasid_is_reserved(space, pasid)))
+	if (PASID_UNLIKELY(!(w0 & (UINT64_C(1) << (pasid & 63)))))
 		ret = -ENOENT;
 	else
 		pasid_release(space, pasid, w0);
@@ -361,6 +366,7 @@ pasid_table_publish(struct rte_pasid_space *s)
 	s->res_cur = (s->res_cur & 1) ^ 1;
 	pasid_store_order();
 	s->nres = pasid_res(s)->n;
+	pasid_fast_update(s);
 }
 
 static inline struct pasid_res_table *

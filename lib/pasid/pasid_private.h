@@ -40,7 +40,9 @@
  *   - the counters: allocated, reserved, per-owner counts (popcount of
  *     the allocated bits of the blocks each owner holds);
  *   - nres, the number of ranges of the current table, next to the lock
- *     word: free and alloc_value skip the table when it is 0.
+ *     word: alloc_value and state skip the table when it is 0;
+ *   - fast_below: 2^width when nres is 0, else 0. Free checks the range
+ *     and the reservations of a value below it with one compare.
  *
  * Write order, so that a holder dying between any two stores leaves a
  * state pasid_derive() repairs without losing or duplicating anything:
@@ -140,6 +142,7 @@ struct rte_pasid_space {
 	uint32_t recoveries;
 	uint32_t res_cur;     /* the current table: res[res_cur & 1] */
 	uint32_t nres;        /* derived: ranges in the current table */
+	uint32_t fast_below;  /* derived: nres ? 0 : 2^width */
 	struct pasid_owner_slot owners[RTE_PASID_OWNER_MAX];
 	struct pasid_res_table res[2];
 };
@@ -184,6 +187,16 @@ pasid_range_find(const struct pasid_res_table *t, uint32_t v)
 			hi = mid;
 	}
 	return lo;
+}
+
+/*
+ * Lock held, after a change of the width or of the table: values below
+ * fast_below are in range and in no reserved range, one compare for free.
+ */
+static inline void
+pasid_fast_update(struct rte_pasid_space *s)
+{
+	s->fast_below = s->nres != 0 ? 0 : UINT32_C(1) << s->width;
 }
 
 /* Lock held: does a range of the current table hold @p v? (pasid_space.c) */
@@ -395,7 +408,7 @@ pasid_release(struct rte_pasid_space *s, uint32_t p, uint64_t w0)
 			pasid_room_set(s, 2, i >> 6);
 	}
 	s->allocated--;
-	if (owner >= 1 && owner <= RTE_PASID_OWNER_MAX)
+	if (PASID_UNLIKELY(owner != RTE_PASID_OWNER_NONE) && owner <= RTE_PASID_OWNER_MAX)
 		s->owners[owner - 1].count--;
 }
 

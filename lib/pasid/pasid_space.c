@@ -314,6 +314,7 @@ pasid_table_sanitize(struct rte_pasid_space *s)
 	s->res_cur = (s->res_cur & 1) ^ 1;
 	pasid_store_order();
 	s->nres = nt->n;
+	pasid_fast_update(s);
 }
 
 uint32_t
@@ -348,6 +349,11 @@ pasid_derive(struct rte_pasid_space *s, bool fix)
 		if (!fix)
 			return diff; /* the bits of reserved values depend on it */
 		s->nres = pasid_res(s)->n;
+	}
+	if (s->fast_below != (s->nres != 0 ? 0 : UINT32_C(1) << s->width)) {
+		diff++;
+		if (fix)
+			pasid_fast_update(s);
 	}
 
 	/* Level 0: the fixed bits; the others are allocations, kept. */
@@ -452,6 +458,7 @@ pasid_set_width_locked(struct rte_pasid_space *s, unsigned int width)
 		s->width = width;
 	}
 	s->reserved = pasid_count_reserved(s);
+	pasid_fast_update(s);
 	return 0;
 }
 
