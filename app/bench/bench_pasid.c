@@ -470,9 +470,9 @@ main(int argc, char **argv)
 	printf("PASID allocator: 2^%u namespace (%" PRIu32 " PASIDs); %u batches of %u "
 	       "alloc+free pairs per thread and run; median of %u run(s); seed 0x%" PRIx64 "\n",
 	       WIDTH, NVALUES - 1, batches, BATCH, repeat, seed);
-	printf("memory: ours %zd bytes (%.2f MiB: 1 state byte + 1 index bit per PASID, "
-	       "summaries, header); linear scan %zu bytes (1 bit per PASID)\n",
-	       ours_mem, (double)ours_mem / 1048576, sizeof(((struct linear *)0)->words));
+	printf("memory: ours %zd bytes (%.3f bits per PASID: 1 bit per PASID, 1 owner byte "
+	       "per 64 PASIDs, summaries, header); linear scan %zu bytes (1 bit per PASID)\n",
+	       ours_mem, (double)ours_mem * 8 / NVALUES, sizeof(((struct linear *)0)->words));
 	printf("\n%-6s %-3s %-4s | %9s %9s | %9s %9s | %8s | %6s\n", "free", "thr", "occ",
 	       "ours ns", "ours M/s", "linear ns", "linear M/s", "ours/lin", "bk ns");
 	for (pol = 0; pol < 2; pol++) {

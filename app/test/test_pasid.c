@@ -4,7 +4,8 @@
 
 /*
  * The PASID allocator in one process: every call and every errno,
- * exhaustion at every width, random operation sequences checked step by
+ * exhaustion at every width, the ownership of blocks of 64 values, the
+ * reservation table's limit, random operation sequences checked step by
  * step against a plain byte-array model, shared namespaces of mixed
  * widths, and threads allocating concurrently.
  *
@@ -156,15 +157,19 @@ space_size(void)
 		ssize_t size = rte_pasid_space_size(w);
 		size_t n = (size_t)1 << w;
 
-		/* A byte and a bit per value, summaries, a header below 4 KiB. */
-		TEST_ASSERT(size >= (ssize_t)(n + n / 8), "width %u: %zd", w, size);
-		TEST_ASSERT(size <= (ssize_t)(n + n / 8 + n / 256 + 4096),
+		/* A bit per value, a byte per 64, summaries, a header below 4 KiB. */
+		TEST_ASSERT(size >= (ssize_t)(n / 8 + n / 64), "width %u: %zd", w, size);
+		TEST_ASSERT(size <= (ssize_t)(n / 8 + n / 64 + n / 256 + 4096),
 			"width %u: %zd", w, size);
 		TEST_ASSERT(size % 64 == 0, "width %u: %zd", w, size);
 		TEST_ASSERT(size >= prev, "width %u does not shrink", w);
 		prev = size;
 	}
-	printf("# width 20: %zd bytes\n", rte_pasid_space_size(20));
+	/* About 1.2 bits per value at width 20. */
+	TEST_ASSERT(rte_pasid_space_size(20) * 8 < (ssize_t)(((size_t)1 << 20) * 12 / 10),
+		"width 20: %zd bytes", rte_pasid_space_size(20));
+	printf("# width 20: %zd bytes, %.3f bits per value\n", rte_pasid_space_size(20),
+	       (double)rte_pasid_space_size(20) * 8 / (1 << 20));
 	return TEST_SUCCESS;
 }
 
@@ -316,52 +321,133 @@ space_create_free(void)
 	return TEST_SUCCESS;
 }
 
+static void *
+thread_lock_and_exit(void *arg)
+{
+	rte_pasid_internal_lock(arg);
+	return NULL;
+}
+
+/*
+ * Leave the lock to a thread that exits holding it: the next call takes it
+ * over and repairs the namespace, as after a holder's death.
+ */
+static int
+repair(struct rte_pasid_space *s)
+{
+	struct rte_pasid_space_info info;
+	uint32_t before;
+	pthread_t t;
+
+	if (rte_pasid_space_info(s, &info) != 0)
+		return -1;
+	before = info.recoveries;
+	if (pthread_create(&t, NULL, thread_lock_and_exit, s) != 0 ||
+			pthread_join(t, NULL) != 0)
+		return -1;
+	if (rte_pasid_space_info(s, &info) != 0 || info.recoveries != before + 1)
+		return -1;
+	return rte_pasid_space_audit(s);
+}
+
 static int
 audit_detects_corruption(void)
 {
 	struct rte_pasid_space *s = sp;
 	uint64_t *top = pasid_level(s, s->nlevels - 1);
 	uint64_t *index = pasid_level(s, 0);
-	uint8_t *st = pasid_states(s);
+	uint8_t *bo = pasid_block_owners(s);
+	struct rte_pasid_space_info info;
+	unsigned int owner = 99;
+	int o;
 
 	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, RTE_PASID_OWNER_NONE), 1, "alloc");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "clean");
+	/* Level 0 is the truth: a flipped bit is an allocation the counters miss. */
 	index[0] ^= UINT64_C(1) << 5;
-	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "index bit");
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "bit of a free value");
 	index[0] ^= UINT64_C(1) << 5;
-	st[7] = 0x41; /* not a valid state */
-	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "state byte");
-	st[7] = PASID_ST_FREE;
-	/* Owner 3 is not registered; the counters are made to agree. */
-	st[9] = 3;
-	pasid_bit_set(s, 9);
-	s->allocated++;
-	s->owners[2].count++;
+	index[0] &= ~(UINT64_C(1) << 1);
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "bit of an allocated value");
+	TEST_ASSERT_SUCCESS(repair(s), "repaired");
+	TEST_ASSERT_EQUAL(rte_pasid_state(s, 1, NULL), RTE_PASID_STATE_FREE, "1 lost its bit");
+	TEST_ASSERT_EQUAL(rte_pasid_count(s), 0, "count follows the bits");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, RTE_PASID_OWNER_NONE), 1, "alloc 1 again");
+	/* PASID 0's bit is derived. */
+	index[0] &= ~UINT64_C(1);
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "PASID 0");
+	TEST_ASSERT_SUCCESS(repair(s), "repaired");
+	TEST_ASSERT_EQUAL(rte_pasid_state(s, 0, NULL), RTE_PASID_STATE_RESERVED, "0");
+
+	/* Block 1 owned by owner 3, which is not registered. */
+	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(s, RTE_PASID_OWNER_NONE, 70), "70");
+	bo[1] = 3;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "unused owner");
 	s->owners[2].used = 1;
+	s->owners[2].count++;
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "owner 3 registered");
 	s->owners[2].used = 0;
 	s->owners[2].count--;
-	s->allocated--;
-	pasid_bit_clear(s, 9);
-	st[9] = PASID_ST_FREE;
+	bo[1] = 0x41; /* not an owner */
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "invalid owner");
+	bo[1] = 3;
+	TEST_ASSERT_SUCCESS(repair(s), "repaired");
+	TEST_ASSERT_EQUAL(rte_pasid_state(s, 70, &owner), RTE_PASID_STATE_ALLOCATED,
+		"70 kept allocated");
+	TEST_ASSERT_EQUAL(owner, RTE_PASID_OWNER_NONE, "owned by nobody now");
+	/* Without allocated values the owner byte means nothing. */
+	bo[2] = 0x41;
+	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "owner of an empty block");
+	o = rte_pasid_owner_register(s, 0);
+	TEST_ASSERT(o > 0, "register");
+	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(s, (unsigned int)o, 130), "130 in block 2");
+	TEST_ASSERT_EQUAL(bo[2], o, "block 2's owner");
+
+	/* Counters. */
 	s->allocated++;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "counter");
 	s->allocated--;
+	s->owners[o - 1].count++;
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "owner count");
+	TEST_ASSERT_SUCCESS(repair(s), "repaired");
+	TEST_ASSERT_SUCCESS(rte_pasid_space_info(s, &info), "info");
+	TEST_ASSERT_EQUAL(info.allocated, 3, "1, 70, 130");
 	s->width = 9;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "width above max");
 	s->width = 8;
-	st[0] = PASID_ST_FREE;
-	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "PASID 0");
-	st[0] = PASID_ST_RESERVED;
+
+	/* Reservations: the bits are derived from the table. */
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(s, 10, 12), 3, "reserve");
+	index[0] &= ~(UINT64_C(1) << 11);
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "bit of a reserved value");
+	TEST_ASSERT_SUCCESS(repair(s), "repaired");
+	TEST_ASSERT_EQUAL(rte_pasid_state(s, 11, NULL), RTE_PASID_STATE_RESERVED, "11");
+	s->res[s->res_cur].r[0].first = 0;
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "range from 0");
+	s->res[s->res_cur].r[0].first = 10;
+	s->res[s->res_cur].n = RTE_PASID_RESERVED_RANGES_MAX + 1;
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "too many ranges");
+	s->res[s->res_cur].n = 1;
+	s->res_cur += 2;
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "table index");
+	TEST_ASSERT_SUCCESS(repair(s), "repaired");
+	TEST_ASSERT_EQUAL(s->res_cur < 2, 1, "table index");
+	s->reserved--;
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "reserved counter");
+	s->reserved++;
+	s->fast_below = 1u << 8; /* "no reserved range" */
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "fast path limit");
+	TEST_ASSERT_SUCCESS(repair(s), "repaired");
+	TEST_ASSERT_EQUAL(rte_pasid_free(s, 11), -ENOENT, "11 reserved, not freed");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "restored");
-	/* Width 8: 4 index words, one summary word. */
+
+	/* Width 8: 4 level-0 words, one summary word. */
 	TEST_ASSERT_EQUAL(s->nlevels, 2, "levels");
 	*top ^= 1;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "summary bit");
-	*top ^= 1;
-	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "restored");
-	/* Repairs after a dead holder: test_pasid_mp. */
+	TEST_ASSERT_SUCCESS(repair(s), "repaired");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, RTE_PASID_OWNER_NONE), 2, "alloc after repair");
+	/* Repairs after a dead process: test_pasid_mp. */
 	return TEST_SUCCESS;
 }
 
@@ -382,20 +468,97 @@ alloc_lowest_first(void)
 	o = rte_pasid_owner_register(sp, 0);
 	TEST_ASSERT(o >= 1, "register: %d", o);
 	for (i = 1; i <= 100; i++) {
-		TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, i % 2 ? (unsigned int)o : 0), i, "alloc %d", i);
+		TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, (unsigned int)o), i, "alloc %d", i);
 		TEST_ASSERT_EQUAL(rte_pasid_count(sp), i, "count");
 	}
+	/* Blocks 0 and 1 are o's: nobody else gets a value there. */
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 128, "first value of block 2");
 	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 7, &owner), RTE_PASID_STATE_ALLOCATED, "7");
 	TEST_ASSERT_EQUAL(owner, o, "owner of 7");
-	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 8, &owner), RTE_PASID_STATE_ALLOCATED, "8");
-	TEST_ASSERT_EQUAL(owner, RTE_PASID_OWNER_NONE, "owner of 8");
+	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 128, &owner), RTE_PASID_STATE_ALLOCATED, "128");
+	TEST_ASSERT_EQUAL(owner, RTE_PASID_OWNER_NONE, "owner of 128");
 	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 64), "free 64");
 	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 3), "free 3");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 3, "lowest free");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 64, "next lowest free");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 101, "then the end");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 129, "o's holes skipped");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, (unsigned int)o), 3, "lowest free");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, (unsigned int)o), 64, "next lowest free");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, (unsigned int)o), 101, "then the end");
 	TEST_ASSERT_EQUAL(rte_pasid_count(NULL), -EINVAL, "count NULL");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(sp), "audit");
+	return TEST_SUCCESS;
+}
+
+/* PASIDs are owned per aligned block of 64 values. */
+static int
+alloc_block_owners(void)
+{
+	struct rte_pasid_space_info info;
+	unsigned int a, b, owner = 0;
+	int p, n;
+
+	a = (unsigned int)rte_pasid_owner_register(sp, 0);
+	b = (unsigned int)rte_pasid_owner_register(sp, 0);
+	TEST_ASSERT(a > 0 && b > 0 && a != b, "register %u %u", a, b);
+	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(sp, a, 5), "a: 5");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, b), 64, "b: block 0 is a's");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, RTE_PASID_OWNER_NONE), 128, "none: block 2");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, a), 1, "a: its own block");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc_value(sp, b, 6), -EXDEV, "b in a's block");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc_value(sp, RTE_PASID_OWNER_NONE, 70), -EXDEV,
+		"none in b's block");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc_value(sp, a, 129), -EXDEV, "a in none's block");
+	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 6, NULL), RTE_PASID_STATE_FREE, "6 untouched");
+	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(sp, b, 65), "b: 65 in its block");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc_value(sp, b, 5), -EEXIST, "allocated first");
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 7, 7), 1, "reserve 7");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc_value(sp, b, 7), -EBUSY, "reserved first");
+	/* Anyone frees; a block without allocated values goes to anyone. */
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 5), "b frees a's 5");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 1), "and 1");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, b), 1, "b: block 0 is empty");
+	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 1, &owner), RTE_PASID_STATE_ALLOCATED, "1");
+	TEST_ASSERT_EQUAL(owner, b, "owner of 1");
+	/* b fills blocks 0, 1 and 3; 63 values stay free in none's block 2. */
+	for (n = 0; (p = rte_pasid_alloc(sp, b)) > 0; n++)
+		TEST_ASSERT(p < 128 || p >= 192, "b got %d in block 2", p);
+	TEST_ASSERT_EQUAL(p, -ENOSPC, "b: full");
+	TEST_ASSERT_EQUAL(n, 62 - 1 + 62 + 64, "b's allocations");
+	TEST_ASSERT_SUCCESS(rte_pasid_space_info(sp, &info), "info");
+	TEST_ASSERT_EQUAL(info.free, 63, "free values left in block 2");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, a), -ENOSPC, "a: none either");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, RTE_PASID_OWNER_NONE), 129, "none: block 2");
+	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(sp), "audit");
+	return TEST_SUCCESS;
+}
+
+/* Skipping other owners' blocks, near and far, at width 14. */
+static int
+alloc_skips_blocks(void)
+{
+	struct rte_pasid_space *s;
+	unsigned int a, b, i;
+
+	TEST_ASSERT_SUCCESS(rte_pasid_space_create(14, 0, &s), "create");
+	a = (unsigned int)rte_pasid_owner_register(s, 0);
+	b = (unsigned int)rte_pasid_owner_register(s, 0);
+	TEST_ASSERT(a > 0 && b > 0, "register");
+	/* a holds one value in every block but 200 and 255. */
+	for (i = 0; i < 255; i++)
+		if (i != 200)
+			TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(s, a, i * 64 + 1), "block %u", i);
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, b), 200 * 64, "b: past 199 blocks of a");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, b), 200 * 64 + 1, "b: its block");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, a), 2, "a: lowest");
+	/* Fill blocks 0..254 except 200 entirely: b's search climbs the levels. */
+	for (i = 0; i < 255 * 64; i++)
+		if (i >> 6 != 200 && i != 0)
+			(void)rte_pasid_alloc_value(s, a, i);
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, b), 200 * 64 + 2, "b: its block");
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(s, 200 * 64 + 3, 200 * 64 + 63), 61, "rest of 200");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, b), 255 * 64, "b: the last block");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, a), -ENOSPC, "a: b holds the blocks with room");
+	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "audit");
+	rte_pasid_space_free(s);
 	return TEST_SUCCESS;
 }
 
@@ -540,6 +703,40 @@ reserve_unreserve(void)
 	return TEST_SUCCESS;
 }
 
+/* At most RTE_PASID_RESERVED_RANGES_MAX ranges; adjacent ones merge. */
+static int
+reserve_table_full(void)
+{
+	struct rte_pasid_space_info info;
+	uint32_t k;
+
+	/* 1, 3, 5, ..., 127: one range each. */
+	for (k = 0; k < RTE_PASID_RESERVED_RANGES_MAX; k++)
+		TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 2 * k + 1, 2 * k + 1), 1, "range %u", k);
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 200, 210), -ENOSPC, "a 65th range");
+	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 205, NULL), RTE_PASID_STATE_FREE,
+		"nothing changed");
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 3, 3), 0, "already reserved");
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 128, 140), 13, "adjacent to 127: merged");
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 2, 2), 1, "joins 1 and 3");
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 200, 210), 11, "room again");
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 220, 220), -ENOSPC, "full again");
+	/* Unreserving inside a range splits it: no room for the second half. */
+	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 205, 205), -ENOSPC, "split refused");
+	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 205, NULL), RTE_PASID_STATE_RESERVED, "205 kept");
+	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 210, 210), 1, "an end: no split");
+	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 200, 209), 10, "a whole range");
+	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 2, 2), 1, "split 1..3 with room");
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 220, 220), -ENOSPC, "full again");
+	TEST_ASSERT_SUCCESS(rte_pasid_space_info(sp, &info), "info");
+	TEST_ASSERT_EQUAL(info.reserved, 64 + 13, "reserved values");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 2, "between two ranges");
+	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 1, 255), 64 + 13, "all");
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 220, 220), 1, "room");
+	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(sp), "audit");
+	return TEST_SUCCESS;
+}
+
 static int
 state_and_next(void)
 {
@@ -558,14 +755,15 @@ state_and_next(void)
 	TEST_ASSERT(o > 0, "register %d", o);
 	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 60, 200), 141, "reserve");
 	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(sp, (unsigned int)o, 3), "3");
-	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(sp, 0, 59), "59");
+	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(sp, (unsigned int)o, 59), "59");
 	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(sp, 0, 201), "201");
-	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(sp, (unsigned int)o, 255), "255");
+	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(sp, 0, 255), "255");
 	TEST_ASSERT_EQUAL(rte_pasid_next(sp, 0, &owner), 3, "first");
 	TEST_ASSERT_EQUAL(owner, o, "owner of 3");
 	TEST_ASSERT_EQUAL(rte_pasid_next(sp, 3, &owner), 59, "second");
-	TEST_ASSERT_EQUAL(owner, RTE_PASID_OWNER_NONE, "owner of 59");
-	TEST_ASSERT_EQUAL(rte_pasid_next(sp, 59, NULL), 201, "over the reserved range");
+	TEST_ASSERT_EQUAL(owner, o, "owner of 59");
+	TEST_ASSERT_EQUAL(rte_pasid_next(sp, 59, &owner), 201, "over the reserved range");
+	TEST_ASSERT_EQUAL(owner, RTE_PASID_OWNER_NONE, "owner of 201");
 	TEST_ASSERT_EQUAL(rte_pasid_next(sp, 201, NULL), 255, "last");
 	TEST_ASSERT_EQUAL(rte_pasid_next(sp, 255, NULL), -ENOENT, "past the last");
 	TEST_ASSERT_EQUAL(rte_pasid_next(sp, UINT32_MAX, NULL), -ENOENT, "after ~0");
@@ -779,9 +977,15 @@ reclaim_with_callback(void)
 	TEST_ASSERT_EQUAL(rte_pasid_space_reclaim(sp, alive_cb, &a), held[1], "owner 2's");
 	TEST_ASSERT_EQUAL(a.calls, 3, "one call per owner");
 	TEST_ASSERT_EQUAL(rte_pasid_count(sp), 121 - held[1], "count");
+	/* Each owner took a block of its own: o[1]'s (block 1) is empty now. */
 	for (v = 1; v < 256; v++) {
 		int st = rte_pasid_state(sp, v, &owner);
+		uint32_t blk = v / 64, off = v % 64;
+		bool want = (blk == 0 && off <= 40) || (blk == 2 && off < 40) ||
+			(blk == 3 && off == 0);
 
+		TEST_ASSERT_EQUAL(st, want ? RTE_PASID_STATE_ALLOCATED : RTE_PASID_STATE_FREE,
+			"state of %u", v);
 		if (st == RTE_PASID_STATE_ALLOCATED)
 			TEST_ASSERT(owner != (unsigned int)o[1], "%u still owned by the dead", v);
 	}
@@ -797,18 +1001,26 @@ reclaim_with_callback(void)
 /* Random sequences against a model                                    */
 /* ------------------------------------------------------------------ */
 
-/* Model: one byte per value, the same encoding as the library's API. */
+/*
+ * Model: one byte per value, the owner (M_NONE for none) of an allocated
+ * value; per block of 64 values, the allocated count, their owner and the
+ * free count; the number of reserved ranges.
+ */
 #define M_FREE 0
 #define M_RES 0xff
 #define M_NONE 0x80
 
 struct model {
 	uint8_t *v;
+	uint8_t *save;        /* a range's bytes, to undo a refused change */
 	unsigned int width, max_width;
-	uint32_t lo;          /* every value below lo is taken */
 	uint32_t allocated;
 	uint32_t *held;       /* allocated values, unordered */
 	uint32_t nheld;
+	uint32_t *bcount;     /* per block: allocated values */
+	uint8_t *bowner;      /* per block: their owner, while bcount > 0 */
+	uint32_t *bfree;      /* per block: M_FREE values, whatever the width */
+	uint32_t nranges;     /* maximal runs of reserved values from 1 up */
 };
 
 static bool
@@ -823,16 +1035,33 @@ m_limit(const struct model *m)
 	return 1u << m->width;
 }
 
-static int
-m_lowest_free(struct model *m)
+static uint8_t
+m_tag(unsigned int owner)
 {
-	uint32_t v;
+	return owner ? (uint8_t)owner : M_NONE;
+}
 
-	for (v = m->lo; v < m_limit(m); v++)
-		if (m->v[v] == M_FREE)
-			break;
-	m->lo = v;
-	return v < m_limit(m) ? (int)v : -ENOSPC;
+/* May @p tag take a free value of block @p b? */
+static bool
+m_block_ok(const struct model *m, uint32_t b, uint8_t tag)
+{
+	return m->bcount[b] == 0 || m->bowner[b] == tag;
+}
+
+/* The lowest free value in a block that holds none or only @p tag's. */
+static int
+m_lowest_free(struct model *m, uint8_t tag)
+{
+	uint32_t limit = m_limit(m), b, v;
+
+	for (b = 0; b << 6 < limit; b++) {
+		if (m->bfree[b] == 0 || !m_block_ok(m, b, tag))
+			continue;
+		for (v = b << 6; v < (b + 1) << 6 && v < limit; v++)
+			if (m->v[v] == M_FREE)
+				return (int)v;
+	}
+	return -ENOSPC;
 }
 
 static void
@@ -841,6 +1070,9 @@ m_take(struct model *m, uint32_t p, uint8_t owner)
 	m->v[p] = owner;
 	m->allocated++;
 	m->held[m->nheld++] = p;
+	m->bcount[p >> 6]++;
+	m->bowner[p >> 6] = owner;
+	m->bfree[p >> 6]--;
 }
 
 static void
@@ -850,14 +1082,57 @@ m_free(struct model *m, uint32_t p)
 
 	m->v[p] = M_FREE;
 	m->allocated--;
-	if (p < m->lo)
-		m->lo = p;
+	m->bcount[p >> 6]--;
+	m->bfree[p >> 6]++;
 	for (i = 0; i < m->nheld; i++) {
 		if (m->held[i] == p) {
 			m->held[i] = m->held[--m->nheld];
 			break;
 		}
 	}
+}
+
+/* Starts of runs of reserved values in [lo, hi], PASID 0 left out. */
+static uint32_t
+m_run_starts(const struct model *m, uint32_t lo, uint32_t hi)
+{
+	uint32_t nvalues = 1u << m->max_width, k, n = 0;
+
+	if (lo < 1)
+		lo = 1;
+	for (k = lo; k <= hi && k < nvalues; k++)
+		n += m->v[k] == M_RES && (k == 1 || m->v[k - 1] != M_RES);
+	return n;
+}
+
+/*
+ * Turn the values of [first, last] that are @p from into @p to, unless
+ * the reservations would then need more ranges than the library keeps:
+ * the number changed, or -ENOSPC (nothing changed).
+ */
+static int
+m_retag(struct model *m, uint32_t first, uint32_t last, uint8_t from, uint8_t to)
+{
+	uint32_t before = m_run_starts(m, first, last + 1), after, k;
+	int n = 0;
+
+	memcpy(m->save, m->v + first, last - first + 1);
+	for (k = first; k <= last; k++) {
+		if (m->v[k] == from) {
+			m->v[k] = to;
+			n++;
+		}
+	}
+	after = m_run_starts(m, first, last + 1);
+	if (m->nranges + after - before > RTE_PASID_RESERVED_RANGES_MAX) {
+		memcpy(m->v + first, m->save, last - first + 1);
+		return -ENOSPC;
+	}
+	m->nranges = m->nranges + after - before;
+	for (k = first; k <= last; k++)
+		if (m->save[k - first] != m->v[k])
+			m->bfree[k >> 6] += to == M_FREE ? 1 : -1;
+	return n;
 }
 
 #define PFAIL(fmt, ...) do { \
@@ -885,26 +1160,35 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 
 	memset(&m, 0, sizeof(m));
 	m.v = calloc(nvalues, 1);
+	m.save = calloc(nvalues, 1);
 	m.held = calloc(nvalues, sizeof(*m.held));
-	if (m.v == NULL || m.held == NULL || rte_pasid_space_create(w, 0, &s) != 0)
+	m.bcount = calloc(nvalues / 64 + 1, sizeof(*m.bcount));
+	m.bowner = calloc(nvalues / 64 + 1, 1);
+	m.bfree = calloc(nvalues / 64 + 1, sizeof(*m.bfree));
+	if (m.v == NULL || m.save == NULL || m.held == NULL || m.bcount == NULL ||
+			m.bowner == NULL || m.bfree == NULL ||
+			rte_pasid_space_create(w, 0, &s) != 0)
 		PFAIL("setup");
 	m.width = m.max_width = w;
 	m.v[0] = M_RES;
-	m.lo = 1;
+	for (v = 1; v < nvalues; v++)
+		m.bfree[v >> 6]++;
 	for (i = 1; i < 4; i++) {
 		ret = rte_pasid_owner_register(s, 0);
 		if (ret <= 0)
 			PFAIL("register: %d", ret);
 		owners[i] = (unsigned int)ret;
 	}
-	/* Start at a random occupancy. */
+	/* Start at a random occupancy, each block with a random owner. */
 	fill = rng_below(&seed, 100);
+	owner = RTE_PASID_OWNER_NONE;
 	for (v = 1; v < nvalues; v++) {
+		if (v % 64 == 0 || v == 1)
+			owner = owners[rng_below(&seed, 4)];
 		if (rng_below(&seed, 100) >= fill)
 			continue;
-		owner = owners[rng_below(&seed, 4)];
 		PCHECK(rte_pasid_alloc_value(s, owner, v), 0, "prefill");
-		m_take(&m, v, owner ? (uint8_t)owner : M_NONE);
+		m_take(&m, v, m_tag(owner));
 	}
 
 	for (step = 0; step < nsteps; step++) {
@@ -917,10 +1201,10 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 			rng_below(&seed, limit);
 		owner = owners[rng_below(&seed, 4)];
 		if (op < 30) {
-			want = m_lowest_free(&m);
+			want = m_lowest_free(&m, m_tag(owner));
 			PCHECK(rte_pasid_alloc(s, owner), want, "alloc");
 			if (want > 0)
-				m_take(&m, (uint32_t)want, owner ? (uint8_t)owner : M_NONE);
+				m_take(&m, (uint32_t)want, m_tag(owner));
 		} else if (op < 40) {
 			if (v == 0)
 				want = -EINVAL;
@@ -930,11 +1214,13 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 				want = -EBUSY;
 			else if (m_alloc(m.v[v]))
 				want = -EEXIST;
+			else if (!m_block_ok(&m, v >> 6, m_tag(owner)))
+				want = -EXDEV;
 			else
 				want = 0;
 			PCHECK(rte_pasid_alloc_value(s, owner, v), want, "alloc_value");
 			if (want == 0)
-				m_take(&m, v, owner ? (uint8_t)owner : M_NONE);
+				m_take(&m, v, m_tag(owner));
 		} else if (op < 70) {
 			/* Free: mostly a held value. */
 			if (m.nheld && rng_below(&seed, 4) != 0)
@@ -963,14 +1249,8 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 				if (m_alloc(m.v[k]))
 					want = -EBUSY;
 			}
-			if (want == 0) {
-				for (k = first; k <= last; k++) {
-					if (m.v[k] == M_FREE) {
-						m.v[k] = M_RES;
-						want++;
-					}
-				}
-			}
+			if (want == 0)
+				want = m_retag(&m, first, last, M_FREE, M_RES);
 			PCHECK(rte_pasid_reserve(s, first, last), want, "reserve");
 		} else if (op < 84) {
 			first = v;
@@ -981,14 +1261,8 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 				want = -ERANGE;
 			else
 				want = 0;
-			for (k = first; want >= 0 && k <= last; k++) {
-				if (m.v[k] == M_RES) {
-					m.v[k] = M_FREE;
-					if (k < m.lo)
-						m.lo = k;
-					want++;
-				}
-			}
+			if (want == 0)
+				want = m_retag(&m, first, last, M_RES, M_FREE);
 			PCHECK(rte_pasid_unreserve(s, first, last), want, "unreserve");
 		} else if (op < 92) {
 			unsigned int got = 999;
@@ -1031,11 +1305,6 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 				if (want == 0)
 					m.width = nw;
 			}
-			if (m.lo > m_limit(&m))
-				m.lo = m_limit(&m);
-			/* Values above the width are not taken: rescan. */
-			if (want == 0)
-				m.lo = 1;
 		} else {
 			PCHECK(rte_pasid_count(s), m.allocated, "count");
 		}
@@ -1065,12 +1334,20 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 	}
 	rte_pasid_space_free(s);
 	free(m.v);
+	free(m.save);
 	free(m.held);
+	free(m.bcount);
+	free(m.bowner);
+	free(m.bfree);
 	return TEST_SUCCESS;
 fail:
 	rte_pasid_space_free(s);
 	free(m.v);
+	free(m.save);
 	free(m.held);
+	free(m.bcount);
+	free(m.bowner);
+	free(m.bfree);
 	return TEST_FAILED;
 }
 
@@ -1227,7 +1504,7 @@ worker_main(void *arg)
 			p = rte_pasid_alloc_value(mt_space, wk->owner, v);
 			if (p == 0)
 				wk->held[wk->nheld++] = v;
-			else if (p != -EEXIST)
+			else if (p != -EEXIST && p != -EXDEV)
 				wk->error = p;
 		} else if (op < 9 && wk->nheld) {
 			uint32_t i = rng_below(&wk->seed, wk->nheld);
@@ -1337,10 +1614,13 @@ main(void)
 		TEST_CASE(space_create_free),
 		TEST_CASE_ST(setup_w8, teardown_space, audit_detects_corruption),
 		TEST_CASE_ST(setup_w8, teardown_space, alloc_lowest_first),
+		TEST_CASE_ST(setup_w8, teardown_space, alloc_block_owners),
+		TEST_CASE(alloc_skips_blocks),
 		TEST_CASE(alloc_exhaustion_all_widths),
 		TEST_CASE_ST(setup_w8, teardown_space, alloc_value_errors),
 		TEST_CASE_ST(setup_w8, teardown_space, free_errors),
 		TEST_CASE_ST(setup_w8, teardown_space, reserve_unreserve),
+		TEST_CASE_ST(setup_w8, teardown_space, reserve_table_full),
 		TEST_CASE_ST(setup_w8, teardown_space, state_and_next),
 		TEST_CASE_ST(setup_w8, teardown_space, width_changes),
 		TEST_CASE_ST(setup_w8, teardown_space, owner_register),

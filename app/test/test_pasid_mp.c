@@ -6,8 +6,9 @@
  * The PASID allocator shared by processes: a namespace in MAP_SHARED
  * memory mapped at different addresses, children that allocate and die
  * without freeing (reclaim frees exactly theirs), a holder of the lock
- * killed in the middle of an update (the next caller takes over and
- * repairs), and processes killed at random moments.
+ * killed at each step of each update (the next caller takes over and
+ * repairs to exactly the state before or after), and processes killed at
+ * random moments.
  */
 
 #include <errno.h>
@@ -390,14 +391,48 @@ processes_concurrent(void)
 }
 
 /*
- * The child takes the lock and stops in the middle of an allocation: the
- * state byte of the lowest free value names it, the index and counters do
- * not know yet, and a summary bit is wrong. Then it is killed.
+ * The child takes the lock and stops at a step of an update, as a holder
+ * killed there would: it makes the stores that precede that point (the
+ * truth first, see pasid_private.h), then it is killed. The survivor's
+ * next call takes the lock over and repairs; the namespace must then be
+ * exactly as if the update had not started, or had completed, as the
+ * write order promises.
  */
+enum death_step {
+	DIE_ALLOC_OWNER,    /* alloc: block owner written, bit still clear */
+	DIE_ALLOC_BIT,      /* alloc: bit set, summaries and counters not */
+	DIE_RESERVE_TABLE,  /* reserve: table published, bits not set */
+	DIE_UNRESERVE_BITS, /* unreserve: bits cleared, table not published */
+	DIE_NARROW_WIDTH,   /* narrow: width stored, bits above it not set */
+	DIE_WIDEN_BITS,     /* widen: bits cleared, width not stored */
+	DIE_STEPS
+};
+
+static const char *const death_step_name[DIE_STEPS] = {
+	"alloc, after the block owner", "alloc, after the bit",
+	"reserve, after the table", "unreserve, after the bits",
+	"narrow, after the width", "widen, after the bits",
+};
+
+#define DIE_VALUE 64u     /* the first value of block 1, empty */
+#define DIE_FIRST 1000u   /* a reservation across blocks 15..17 */
+#define DIE_LAST 1100u
+#define DIE_HIGH 3000u    /* a reservation above the narrowed width */
+
 struct holder {
 	int pipe_fd;
-	uint32_t value;
+	enum death_step step;
 };
+
+static void
+clear_bits(struct rte_pasid_space *s, uint32_t first, uint32_t last, bool keep_high)
+{
+	uint32_t v;
+
+	for (v = first; v <= last; v++)
+		if (!keep_high || v < DIE_HIGH || v > DIE_HIGH + 10)
+			pasid_level(s, 0)[v >> 6] &= ~(UINT64_C(1) << (v & 63));
+}
 
 static void
 child_die_holding_lock(void *arg)
@@ -405,18 +440,179 @@ child_die_holding_lock(void *arg)
 	struct holder *h = arg;
 	struct rte_pasid_space *s = child_attach();
 	int o = rte_pasid_owner_register(s, 0);
+	struct pasid_res_table *spare;
 	char c = 1;
 
 	if (o <= 0)
 		_exit(12);
 	rep->owner = o;
 	rte_pasid_internal_lock(s);
-	pasid_states(s)[h->value] = (uint8_t)o;
-	pasid_level(s, s->nlevels - 1)[0] |= 1; /* "the first block is full" */
+	switch (h->step) {
+	case DIE_ALLOC_BIT:
+		pasid_block_owners(s)[DIE_VALUE / 64] = (uint8_t)o;
+		pasid_level(s, 0)[DIE_VALUE / 64] |= UINT64_C(1) << (DIE_VALUE % 64);
+		break;
+	case DIE_ALLOC_OWNER:
+		pasid_block_owners(s)[DIE_VALUE / 64] = (uint8_t)o;
+		break;
+	case DIE_RESERVE_TABLE:
+		spare = &s->res[(s->res_cur & 1) ^ 1];
+		spare->n = 1;
+		spare->r[0].first = DIE_FIRST;
+		spare->r[0].last = DIE_LAST;
+		s->res_cur = (s->res_cur & 1) ^ 1;
+		break;
+	case DIE_UNRESERVE_BITS:
+		clear_bits(s, DIE_FIRST, DIE_LAST, false);
+		break;
+	case DIE_NARROW_WIDTH:
+		s->width = WIDTH - 1;
+		break;
+	case DIE_WIDEN_BITS:
+		clear_bits(s, NVALUES / 2, NVALUES - 1, true);
+		break;
+	default:
+		_exit(16);
+	}
 	if (write(h->pipe_fd, &c, 1) != 1)
 		_exit(15);
 	for (;;)
 		pause();
+}
+
+/* State and owner of every value (-ERANGE above the width). */
+struct snapshot {
+	int st[NVALUES];
+	unsigned int owner[NVALUES];
+};
+
+static struct snapshot snap_before, snap_after;
+
+static void
+take_snapshot(struct snapshot *sn)
+{
+	uint32_t v;
+
+	for (v = 0; v < NVALUES; v++) {
+		sn->owner[v] = 999;
+		sn->st[v] = rte_pasid_state(ns, v, &sn->owner[v]);
+		if (sn->st[v] != RTE_PASID_STATE_ALLOCATED)
+			sn->owner[v] = 999;
+	}
+}
+
+static int
+same_snapshots(const char *what)
+{
+	uint32_t v;
+
+	for (v = 0; v < NVALUES; v++) {
+		if (snap_before.st[v] != snap_after.st[v] ||
+				snap_before.owner[v] != snap_after.owner[v]) {
+			printf("# %s: PASID %u: state %d owner %u, expected %d owner %u\n",
+			       what, v, snap_after.st[v], snap_after.owner[v],
+			       snap_before.st[v], snap_before.owner[v]);
+			return TEST_FAILED;
+		}
+	}
+	return TEST_SUCCESS;
+}
+
+/* Before the death: what the step needs. */
+static int
+death_prepare(enum death_step step)
+{
+	if (step == DIE_UNRESERVE_BITS)
+		TEST_ASSERT_EQUAL(rte_pasid_reserve(ns, DIE_FIRST, DIE_LAST),
+			DIE_LAST - DIE_FIRST + 1, "reserve");
+	if (step == DIE_WIDEN_BITS) {
+		TEST_ASSERT_EQUAL(rte_pasid_reserve(ns, DIE_HIGH, DIE_HIGH + 10), 11, "reserve");
+		TEST_ASSERT_EQUAL(rte_pasid_space_narrow(ns, WIDTH - 1), WIDTH - 1, "narrow");
+	}
+	return TEST_SUCCESS;
+}
+
+/* After the repair: the expected namespace, then back to the start. */
+static int
+death_check(enum death_step step)
+{
+	struct rte_pasid_space_info info;
+	struct rte_pasid_owner_info oi;
+	unsigned int owner, o = (unsigned int)rep->owner;
+	uint32_t v, n = DIE_LAST - DIE_FIRST + 1;
+
+	TEST_ASSERT_SUCCESS(rte_pasid_space_info(ns, &info), "info");
+	switch (step) {
+	case DIE_ALLOC_OWNER:
+		/* Nothing allocated; the stale owner byte binds nobody. */
+		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "unchanged");
+		TEST_ASSERT_EQUAL(rte_pasid_space_reclaim(ns, NULL, NULL), 0, "nothing held");
+		TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(ns, 0, DIE_VALUE), "block 1 free");
+		TEST_ASSERT_EQUAL(rte_pasid_state(ns, DIE_VALUE, &owner),
+			RTE_PASID_STATE_ALLOCATED, "taken");
+		TEST_ASSERT_EQUAL(owner, RTE_PASID_OWNER_NONE, "by nobody");
+		TEST_ASSERT_SUCCESS(rte_pasid_free(ns, DIE_VALUE), "free");
+		break;
+	case DIE_ALLOC_BIT:
+		/* Allocated to the dead owner, counted; reclaim frees it. */
+		snap_before.st[DIE_VALUE] = RTE_PASID_STATE_ALLOCATED;
+		snap_before.owner[DIE_VALUE] = o;
+		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "one more");
+		TEST_ASSERT_SUCCESS(rte_pasid_owner_get(ns, o, &oi), "dead owner's slot");
+		TEST_ASSERT_EQUAL(oi.count, 1, "dead owner's count");
+		TEST_ASSERT_EQUAL(rte_pasid_alloc(ns, o), DIE_VALUE + 1,
+			"the half-allocated value is not handed out");
+		TEST_ASSERT_SUCCESS(rte_pasid_free(ns, DIE_VALUE + 1), "free");
+		TEST_ASSERT_EQUAL(rte_pasid_space_reclaim(ns, NULL, NULL), 1, "reclaimed");
+		TEST_ASSERT_EQUAL(rte_pasid_state(ns, DIE_VALUE, NULL), RTE_PASID_STATE_FREE,
+			"free");
+		break;
+	case DIE_RESERVE_TABLE:
+		/* Reserved, all of it. */
+		for (v = DIE_FIRST; v <= DIE_LAST; v++)
+			snap_before.st[v] = RTE_PASID_STATE_RESERVED;
+		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "reserved");
+		TEST_ASSERT_EQUAL(info.reserved, n, "reserved count");
+		TEST_ASSERT_EQUAL(rte_pasid_alloc_value(ns, 0, DIE_LAST), -EBUSY, "refused");
+		TEST_ASSERT_EQUAL(rte_pasid_unreserve(ns, DIE_FIRST, DIE_LAST), n, "unreserve");
+		break;
+	case DIE_UNRESERVE_BITS:
+		/* Still reserved, all of it. */
+		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "still reserved");
+		TEST_ASSERT_EQUAL(info.reserved, n, "reserved count");
+		TEST_ASSERT_EQUAL(rte_pasid_unreserve(ns, DIE_FIRST, DIE_LAST), n, "unreserve");
+		break;
+	case DIE_NARROW_WIDTH:
+		/* Narrowed. */
+		for (v = NVALUES / 2; v < NVALUES; v++)
+			snap_before.st[v] = -ERANGE;
+		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "narrowed");
+		TEST_ASSERT_EQUAL(info.width, WIDTH - 1, "width");
+		TEST_ASSERT_SUCCESS(rte_pasid_space_set_width(ns, WIDTH), "widen");
+		break;
+	case DIE_WIDEN_BITS:
+		/* Still narrow; widening then finds the reservation above. */
+		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "still narrow");
+		TEST_ASSERT_EQUAL(info.width, WIDTH - 1, "width");
+		TEST_ASSERT_SUCCESS(rte_pasid_space_set_width(ns, WIDTH), "widen");
+		TEST_ASSERT_EQUAL(rte_pasid_state(ns, DIE_HIGH + 5, NULL),
+			RTE_PASID_STATE_RESERVED, "reservation above");
+		TEST_ASSERT_EQUAL(rte_pasid_state(ns, DIE_HIGH - 500, NULL),
+			RTE_PASID_STATE_FREE, "free above");
+		TEST_ASSERT_EQUAL(rte_pasid_unreserve(ns, DIE_HIGH, DIE_HIGH + 10), 11,
+			"unreserve");
+		break;
+	default:
+		return TEST_FAILED;
+	}
+	if (step != DIE_ALLOC_OWNER && step != DIE_ALLOC_BIT)
+		TEST_ASSERT_EQUAL(rte_pasid_space_reclaim(ns, NULL, NULL), 0, "nothing held");
+	TEST_ASSERT_SUCCESS(rte_pasid_space_info(ns, &info), "info");
+	TEST_ASSERT_EQUAL(info.owners, 0, "dead owner released");
+	TEST_ASSERT_EQUAL(info.reserved, 0, "no reservation left");
+	TEST_ASSERT_EQUAL(info.width, WIDTH, "width");
+	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(ns), "audit");
+	return TEST_SUCCESS;
 }
 
 static int
@@ -425,17 +621,22 @@ lock_holder_killed(void)
 	struct rte_pasid_space_info info;
 	struct timespec t0, t1;
 	struct holder h;
-	unsigned int owner;
-	int fds[2], round, p;
+	int fds[2], step, i, n;
 	pid_t pid;
 	char c;
 
-	for (round = 0; round < 2; round++) {
-		bool reap = round == 1;
+	/* Some PASIDs of nobody's in block 0. */
+	for (i = 1; i <= 10; i++)
+		TEST_ASSERT_EQUAL(rte_pasid_alloc(ns, 0), i, "alloc");
+	for (step = 0; step < DIE_STEPS; step++) {
+		bool reap = step % 2;
 
+		if (death_prepare(step) != TEST_SUCCESS)
+			return TEST_FAILED;
+		take_snapshot(&snap_before);
 		TEST_ASSERT_SUCCESS(pipe(fds), "pipe");
 		h.pipe_fd = fds[1];
-		h.value = (uint32_t)rte_pasid_count(ns) + 1; /* the lowest free */
+		h.step = step;
 		pid = spawn(child_die_holding_lock, &h);
 		TEST_ASSERT(pid > 0, "fork");
 		TEST_ASSERT_EQUAL(read(fds[0], &c, 1), 1, "child holds the lock");
@@ -448,27 +649,27 @@ lock_holder_killed(void)
 			wait_zombie(pid);
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		p = rte_pasid_alloc(ns, 0);
+		n = rte_pasid_count(ns);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		printf("# round %d (%s): lock taken over in %.2f ms\n", round,
+		printf("# %s (%s): lock taken over in %.2f ms\n", death_step_name[step],
 		       reap ? "reaped" : "zombie",
 		       (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-		TEST_ASSERT_EQUAL(p, h.value + 1, "the half-allocated value is not handed out");
+		TEST_ASSERT_EQUAL(n, step == DIE_ALLOC_BIT ? 11 : 10, "%s: count",
+			death_step_name[step]);
 		TEST_ASSERT_SUCCESS(rte_pasid_space_info(ns, &info), "info");
-		TEST_ASSERT_EQUAL(info.recoveries, round + 1, "recoveries");
-		TEST_ASSERT_SUCCESS(rte_pasid_space_audit(ns), "repaired");
-		TEST_ASSERT_EQUAL(rte_pasid_state(ns, h.value, &owner), RTE_PASID_STATE_ALLOCATED,
-			"the dead child's value");
-		TEST_ASSERT_EQUAL(owner, rep->owner, "owner");
-		TEST_ASSERT_EQUAL(rte_pasid_space_reclaim(ns, NULL, NULL), 1, "reclaimed");
-		TEST_ASSERT_EQUAL(rte_pasid_state(ns, h.value, NULL), RTE_PASID_STATE_FREE, "free");
-		TEST_ASSERT_SUCCESS(rte_pasid_free(ns, (uint32_t)p), "free");
-		/* Keep one so the next round's lowest free value moves. */
-		TEST_ASSERT_EQUAL(rte_pasid_alloc(ns, 0), h.value, "lowest again");
+		TEST_ASSERT_EQUAL(info.recoveries, step + 1, "recoveries");
+		TEST_ASSERT_SUCCESS(rte_pasid_space_audit(ns), "%s: repaired",
+			death_step_name[step]);
+		take_snapshot(&snap_after);
+		if (death_check(step) != TEST_SUCCESS) {
+			printf("# step: %s\n", death_step_name[step]);
+			return TEST_FAILED;
+		}
 		if (!reap)
 			TEST_ASSERT(WIFSIGNALED(wait_status(pid)), "killed");
 	}
+	TEST_ASSERT_EQUAL(rte_pasid_count(ns), 10, "the first ten remain");
 	return TEST_SUCCESS;
 }
 
@@ -476,8 +677,11 @@ lock_holder_killed(void)
 static void *
 thread_lock_and_exit(void *arg)
 {
-	rte_pasid_internal_lock(arg);
-	pasid_level(arg, 0)[0] = UINT64_MAX; /* half an update */
+	struct rte_pasid_space *s = arg;
+
+	rte_pasid_internal_lock(s);
+	/* The top summary says "no room": the next caller must rebuild it. */
+	pasid_level(s, s->nlevels - 1)[0] = 0;
 	return NULL;
 }
 

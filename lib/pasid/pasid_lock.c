@@ -16,8 +16,11 @@
  * time: a thread id can be recycled). If not, it swaps its own
  * token in with a compare-and-swap (one of several waiters wins) and
  * rebuilds what the dead holder may have left half-updated (pasid_derive).
- * A critical section only writes state bytes, then derived data; the state
- * bytes are the truth, so the rebuild loses and duplicates nothing.
+ * A critical section writes the truth (level-0 words, block owners, the
+ * reservation table's index, the width) with single stores in the order
+ * pasid_private.h describes, and derived data besides; the rebuild
+ * recomputes the derived data from the truth, so it loses and duplicates
+ * nothing.
  */
 
 #include <errno.h>

@@ -48,7 +48,7 @@ struct pasid_layout {
 	uint32_t nlevels;
 	uint32_t level_words[PASID_LEVELS_MAX];
 	uint32_t level_off[PASID_LEVELS_MAX];
-	uint32_t state_off;
+	uint32_t owner_off;
 	uint64_t size;
 };
 
@@ -58,7 +58,10 @@ pasid_align(uint64_t x)
 	return (uint32_t)((x + PASID_ALIGN - 1) & ~(uint64_t)(PASID_ALIGN - 1));
 }
 
-/* Width already checked. Summaries first (small, hot), then the index. */
+/*
+ * Width already checked. Summaries first (small, hot), then level 0, then
+ * the block owners (one byte per level-0 word).
+ */
 static void
 pasid_layout(unsigned int max_width, struct pasid_layout *lay)
 {
@@ -77,8 +80,8 @@ pasid_layout(unsigned int max_width, struct pasid_layout *lay)
 		lay->level_off[l] = off;
 		off = pasid_align(off + (uint64_t)lay->level_words[l] * 8);
 	}
-	lay->state_off = off;
-	lay->size = pasid_align(off + (UINT64_C(1) << max_width));
+	lay->owner_off = off;
+	lay->size = pasid_align(off + lay->level_words[0]);
 }
 
 ssize_t
@@ -132,11 +135,10 @@ rte_pasid_space_init(void *mem, size_t len, unsigned int max_width,
 		s->level_words[l] = lay.level_words[l];
 		s->level_off[l] = lay.level_off[l];
 	}
-	s->state_off = lay.state_off;
+	s->owner_off = lay.owner_off;
 	atomic_init(&s->lock, 0);
 	s->width = max_width;
-	pasid_states(s)[RTE_PASID_RID] = PASID_ST_RESERVED;
-	/* Index, summaries and counters, from the state bytes. */
+	/* Nothing allocated, no reservation: the rest is derived. */
 	pasid_derive(s, true);
 	atomic_thread_fence(memory_order_release);
 	s->magic = PASID_MAGIC;
@@ -163,7 +165,7 @@ rte_pasid_space_attach(void *mem, size_t len, struct rte_pasid_space **spacep)
 		return -EINVAL;
 	pasid_layout(s->max_width, &lay);
 	if (s->mem_size != lay.size || len < lay.size || s->nlevels != lay.nlevels ||
-			s->state_off != lay.state_off || s->width == 0 ||
+			s->owner_off != lay.owner_off || s->width == 0 ||
 			s->width > s->max_width)
 		return -EINVAL;
 	for (l = 0; l < lay.nlevels; l++)
@@ -243,47 +245,140 @@ pasid_derive_word(uint64_t *w, uint64_t want, bool fix, uint32_t *diff)
 		*w = want;
 }
 
+bool
+pasid_in_table(const struct rte_pasid_space *s, uint32_t v)
+{
+	const struct pasid_res_table *t = pasid_res(s);
+	uint32_t i = pasid_range_find(t, v);
+
+	return i < t->n && t->r[i].first <= v;
+}
+
+uint32_t
+pasid_count_reserved(const struct rte_pasid_space *s)
+{
+	const struct pasid_res_table *t = pasid_res(s);
+	uint32_t limit = 1u << s->width, n = 0, i;
+
+	for (i = 0; i < t->n && t->r[i].first < limit; i++)
+		n += (t->r[i].last < limit ? t->r[i].last + 1 : limit) - t->r[i].first;
+	return n;
+}
+
+/* The current reservation table is sorted, disjoint, merged, in range. */
+static bool
+pasid_table_valid(const struct rte_pasid_space *s)
+{
+	const struct pasid_res_table *t = pasid_res(s);
+	uint32_t nvalues = 1u << s->max_width, i;
+
+	if (t->n > RTE_PASID_RESERVED_RANGES_MAX)
+		return false;
+	for (i = 0; i < t->n; i++) {
+		if (t->r[i].first == 0 || t->r[i].first > t->r[i].last ||
+				t->r[i].last >= nvalues)
+			return false;
+		if (i > 0 && t->r[i].first <= t->r[i - 1].last + 1)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A corrupted table (never left by a dying holder): keep the ranges that
+ * make sense, merging overlaps, in the spare copy, and publish it.
+ */
+static void
+pasid_table_sanitize(struct rte_pasid_space *s)
+{
+	const struct pasid_res_table *t = pasid_res(s);
+	struct pasid_res_table *nt = &s->res[(s->res_cur & 1) ^ 1];
+	uint32_t nvalues = 1u << s->max_width, i, n;
+
+	n = t->n < RTE_PASID_RESERVED_RANGES_MAX ? t->n : RTE_PASID_RESERVED_RANGES_MAX;
+	nt->n = 0;
+	for (i = 0; i < n; i++) {
+		struct pasid_range r = t->r[i];
+		struct pasid_range *prev = nt->n ? &nt->r[nt->n - 1] : NULL;
+
+		if (r.first == 0 || r.first > r.last || r.last >= nvalues)
+			continue;
+		if (prev != NULL && r.first <= prev->last + 1) {
+			if (r.first >= prev->first && r.last > prev->last)
+				prev->last = r.last;
+			continue;
+		}
+		nt->r[nt->n++] = r;
+	}
+	pasid_store_order();
+	s->res_cur = (s->res_cur & 1) ^ 1;
+	pasid_store_order();
+	s->nres = nt->n;
+	pasid_fast_update(s);
+}
+
 uint32_t
 pasid_derive(struct rte_pasid_space *s, bool fix)
 {
 	uint32_t owner_count[RTE_PASID_OWNER_MAX] = { 0 };
-	uint64_t nvalues = UINT64_C(1) << s->max_width;
-	uint32_t allocated = 0, reserved = 0, diff = 0;
-	uint8_t *st = pasid_states(s);
-	uint64_t i, v, limit;
+	uint32_t allocated = 0, reserved, diff = 0;
+	uint8_t *bo = pasid_block_owners(s);
+	uint64_t *index = pasid_level(s, 0);
+	uint64_t i;
 	unsigned int l;
 
 	if (s->width == 0 || s->width > s->max_width) {
 		diff++;
-		if (fix)
-			s->width = s->max_width;
+		if (!fix)
+			return diff;
+		s->width = s->max_width;
 	}
-	limit = UINT64_C(1) << s->width;
-	if (st[RTE_PASID_RID] != PASID_ST_RESERVED) {
+	if (s->res_cur > 1) {
 		diff++;
 		if (fix)
-			st[RTE_PASID_RID] = PASID_ST_RESERVED;
+			s->res_cur &= 1;
 	}
-	/* State bytes and counters. */
-	for (v = 1; v < nvalues; v++) {
-		uint8_t b = st[v];
+	if (!pasid_table_valid(s)) {
+		diff++;
+		if (!fix)
+			return diff; /* nothing below can be trusted */
+		pasid_table_sanitize(s);
+	}
+	if (s->nres != pasid_res(s)->n) {
+		diff++;
+		if (!fix)
+			return diff; /* the bits of reserved values depend on it */
+		s->nres = pasid_res(s)->n;
+	}
+	if (s->fast_below != (s->nres != 0 ? 0 : UINT32_C(1) << s->width)) {
+		diff++;
+		if (fix)
+			pasid_fast_update(s);
+	}
 
-		if (b == PASID_ST_FREE)
+	/* Level 0: the fixed bits; the others are allocations, kept. */
+	for (i = 0; i < s->level_words[0]; i++) {
+		uint64_t fixed = pasid_fixed_mask(s, (uint32_t)i);
+		uint64_t a = index[i] & ~fixed;
+		unsigned int o;
+
+		pasid_derive_word(&index[i], index[i] | fixed, fix, &diff);
+		if (a == 0)
 			continue;
-		if (b == PASID_ST_RESERVED) {
-			reserved += v < limit;
-			continue;
-		}
-		if (b != PASID_ST_NO_OWNER &&
-				(b > RTE_PASID_OWNER_MAX || !s->owners[b - 1].used)) {
+		o = bo[i];
+		if (o != RTE_PASID_OWNER_NONE &&
+				(o > RTE_PASID_OWNER_MAX || !s->owners[o - 1].used)) {
 			diff++;
 			if (fix)
-				b = st[v] = PASID_ST_NO_OWNER;
+				o = bo[i] = RTE_PASID_OWNER_NONE;
 		}
-		if (b >= 1 && b <= RTE_PASID_OWNER_MAX)
-			owner_count[b - 1]++;
-		allocated++;
+		if (o != RTE_PASID_OWNER_NONE && o <= RTE_PASID_OWNER_MAX)
+			owner_count[o - 1] += (uint32_t)__builtin_popcountll(a);
+		allocated += (uint32_t)__builtin_popcountll(a);
 	}
+
+	/* Counters. */
+	reserved = pasid_count_reserved(s);
 	if (s->allocated != allocated || s->reserved != reserved)
 		diff++;
 	for (i = 0; i < RTE_PASID_OWNER_MAX; i++) {
@@ -297,22 +392,10 @@ pasid_derive(struct rte_pasid_space *s, bool fix)
 		s->reserved = reserved;
 	}
 
-	/* Index: one bit per value. */
-	for (i = 0; i < s->level_words[0]; i++) {
-		uint64_t want = 0;
-		unsigned int b;
-
-		for (b = 0; b < 64; b++) {
-			v = i * 64 + b;
-			if (v == RTE_PASID_RID || v >= limit || v >= nvalues ||
-					st[v] != PASID_ST_FREE)
-				want |= UINT64_C(1) << b;
-		}
-		pasid_derive_word(&pasid_level(s, 0)[i], want, fix, &diff);
-	}
-	/* Summaries: one bit per word of the level below, set when it is full. */
+	/* Summaries: one bit per word of the level below, set when it has room. */
 	for (l = 1; l < s->nlevels; l++) {
 		const uint64_t *below = pasid_level(s, l - 1);
+		uint64_t full = l == 1 ? UINT64_MAX : 0;
 
 		for (i = 0; i < s->level_words[l]; i++) {
 			uint64_t want = 0;
@@ -321,7 +404,7 @@ pasid_derive(struct rte_pasid_space *s, bool fix)
 			for (b = 0; b < 64; b++) {
 				uint64_t j = i * 64 + b;
 
-				if (j >= s->level_words[l - 1] || below[j] == UINT64_MAX)
+				if (j < s->level_words[l - 1] && below[j] != full)
 					want |= UINT64_C(1) << b;
 			}
 			pasid_derive_word(&pasid_level(s, l)[i], want, fix, &diff);
@@ -347,36 +430,35 @@ rte_pasid_space_audit(struct rte_pasid_space *space)
 static int
 pasid_set_width_locked(struct rte_pasid_space *s, unsigned int width)
 {
-	uint8_t *st = pasid_states(s);
-	uint32_t v, lo, hi, n = 0;
+	uint64_t old_limit = UINT64_C(1) << s->width, limit = UINT64_C(1) << width;
+	uint32_t b;
 
 	if (width < s->width) {
-		lo = 1u << width;
-		hi = 1u << s->width;
-		for (v = lo; v < hi; v++)
-			if (pasid_st_allocated(st[v]))
+		/* Nothing allocated in [limit, old_limit)? */
+		for (b = (uint32_t)(limit >> PASID_BLOCK_SHIFT);
+				b <= (old_limit - 1) >> PASID_BLOCK_SHIFT; b++)
+			if (pasid_block_allocated(s, b) &
+					pasid_span_mask(b, limit, old_limit - 1))
 				return -EBUSY;
-		for (v = lo; v < hi; v++) {
-			if (st[v] == PASID_ST_FREE)
-				pasid_bit_set(s, v);
-			else
-				n++; /* reserved: already set */
-		}
-		s->reserved -= n;
+		/* Width first: derive sets the bits above it. */
+		s->width = width;
+		pasid_store_order();
+		for (b = (uint32_t)(limit >> PASID_BLOCK_SHIFT);
+				b <= (old_limit - 1) >> PASID_BLOCK_SHIFT; b++)
+			pasid_word_store(s, b, pasid_level(s, 0)[b] |
+				pasid_span_mask(b, limit, old_limit - 1));
 	} else if (width > s->width) {
-		lo = 1u << s->width;
-		hi = 1u << width;
-		for (v = lo; v < hi; v++) {
-			if (st[v] == PASID_ST_FREE)
-				pasid_bit_clear(s, v);
-			else
-				n++;
-		}
-		s->reserved += n;
+		/* Bits first: until the width grows, derive sets them back. */
+		for (b = (uint32_t)(old_limit >> PASID_BLOCK_SHIFT);
+				b <= (limit - 1) >> PASID_BLOCK_SHIFT; b++)
+			pasid_word_store(s, b, pasid_level(s, 0)[b] &
+				~(pasid_span_mask(b, old_limit, limit - 1) &
+				~pasid_reserved_mask(s, b << PASID_BLOCK_SHIFT)));
+		pasid_store_order();
+		s->width = width;
 	}
-	/* Last: a holder dying before this leaves the old width, which the
-	 * rebuild then restores the index for. */
-	s->width = width;
+	s->reserved = pasid_count_reserved(s);
+	pasid_fast_update(s);
 	return 0;
 }
 

@@ -23,7 +23,16 @@
  *
  * Each value is free, allocated (to an owner) or reserved. Reserved values
  * are never handed out: use them for PASIDs managed elsewhere.
- * rte_pasid_alloc() returns the lowest free value.
+ * rte_pasid_alloc() returns the lowest free value it may hand out.
+ *
+ * PASIDs are owned per aligned block of 64 values: all allocated values of
+ * a block [64k, 64k + 63] have the same owner (RTE_PASID_OWNER_NONE
+ * counting as one). Recording one of 65 owners per value would take at
+ * least log2(65) > 6 bits per value; per block, the namespace needs about
+ * 1.16 bits per value. An owner can therefore only take free values of
+ * blocks that hold no allocated value or only its own: rte_pasid_alloc()
+ * skips the others, rte_pasid_alloc_value() refuses them with -EXDEV. With
+ * a single owner (or only RTE_PASID_OWNER_NONE) this changes nothing.
  *
  * Shared namespaces: a PASID valid on several devices must fit the
  * narrowest of them. Create the space with the widest width it may ever
@@ -52,9 +61,10 @@
  * Concurrency: every call is thread-safe and process-safe. Calls take a
  * lock word in the namespace that records the holding thread (kernel thread
  * id and start time). A thread that waits for a lock whose holder died
- * takes the lock over and rebuilds the namespace's index from its
- * per-PASID state, which the holder updates with single byte stores, so
- * that no allocation is lost or duplicated. Liveness checks read
+ * takes the lock over and rebuilds the namespace's derived data (summaries,
+ * counters, bits of reserved values) from the allocation bitmap, the block
+ * owners, the reservation table and the width, which the holder updates
+ * with single stores in an order that loses and duplicates no allocation. Liveness checks read
  * /proc/TID/stat; all processes sharing a namespace must be in the same
  * PID namespace (checked by rte_pasid_space_attach()). The calls are not
  * async-signal-safe.
@@ -87,6 +97,13 @@ extern "C" {
 
 /** Owner of allocations that no process owns (never reclaimed). */
 #define RTE_PASID_OWNER_NONE 0u
+
+/**
+ * Reservations a namespace can hold, as disjoint ranges of values (ranges
+ * that touch or overlap are merged into one). rte_pasid_reserve() and
+ * rte_pasid_unreserve() return -ENOSPC when the result would need more.
+ */
+#define RTE_PASID_RESERVED_RANGES_MAX 64u
 
 /** State of a PASID value, as returned by rte_pasid_state(). */
 enum rte_pasid_state {
@@ -181,8 +198,10 @@ int rte_pasid_shared_width(const unsigned int *widths, unsigned int n);
 /**
  * The memory a namespace needs.
  *
- * About 9 bits per value: one byte of state and owner, one bit of index
- * and the index summaries (1.13 MiB for width 20).
+ * About 1.16 bits per value: one bit per value, one owner byte per block
+ * of 64 values, the summaries of the bitmap (1/63 bit per value) and a
+ * 2,752-byte header (owner slots, reservation table): 152,384 bytes for
+ * width 20, 1.163 bits per value.
  *
  * @param max_width
  *   The largest width the namespace will ever have, 1..RTE_PASID_WIDTH_MAX.
@@ -280,8 +299,9 @@ int rte_pasid_space_info(struct rte_pasid_space *space,
 		struct rte_pasid_space_info *info);
 
 /**
- * Check the namespace's internal consistency: index and summaries against
- * the per-PASID state, counters, owner slots. Linear in 2^max_width; meant
+ * Check the namespace's internal consistency: the reservation table, the
+ * bits of reserved and out-of-range values, the summaries and the counters
+ * against the allocation bitmap, block owners against the owner slots. Linear in 2^max_width; meant
  * for tests and for diagnosis.
  *
  * @param space
@@ -329,8 +349,15 @@ int rte_pasid_space_set_width(struct rte_pasid_space *space, unsigned int width)
 /* ------------------------------------------------------------------ */
 
 /**
- * Allocate the lowest free PASID. Constant time (a walk down a bitmap
- * hierarchy of at most four levels).
+ * Allocate the lowest free PASID among the blocks of 64 values (see
+ * above) that hold no allocated value or only @p owner's.
+ *
+ * The lowest free value is found by a walk down a bitmap hierarchy of at
+ * most four levels; when its block holds another owner's PASIDs, the
+ * search goes on from the next block, skipping full stretches in
+ * O(levels). Constant time with one owner; with several owners
+ * interleaving their blocks, up to linear in the number of blocks
+ * (16384 at width 20).
  *
  * @param space
  *   The namespace.
@@ -339,7 +366,8 @@ int rte_pasid_space_set_width(struct rte_pasid_space *space, unsigned int width)
  * @return
  *   The PASID (1..2^width - 1), or a negative errno:
  *   - -EINVAL: NULL @p space, unregistered @p owner;
- *   - -ENOSPC: no free value.
+ *   - -ENOSPC: no free value @p owner may take. Free values may remain
+ *     in blocks holding other owners' PASIDs: up to 63 per such block.
  */
 int rte_pasid_alloc(struct rte_pasid_space *space, unsigned int owner);
 
@@ -357,7 +385,9 @@ int rte_pasid_alloc(struct rte_pasid_space *space, unsigned int owner);
  *   - -EINVAL: NULL @p space, unregistered @p owner, @p pasid is 0;
  *   - -ERANGE: @p pasid is 2^width or above;
  *   - -EEXIST: @p pasid is allocated;
- *   - -EBUSY: @p pasid is reserved.
+ *   - -EBUSY: @p pasid is reserved;
+ *   - -EXDEV: @p pasid is free but its block (@p pasid / 64) holds PASIDs
+ *     of another owner: PASIDs are owned per aligned block of 64 values.
  */
 int rte_pasid_alloc_value(struct rte_pasid_space *space, unsigned int owner,
 		uint32_t pasid);
@@ -380,7 +410,8 @@ int rte_pasid_free(struct rte_pasid_space *space, uint32_t pasid);
 /**
  * Reserve the values [@p first, @p last]: rte_pasid_alloc() and
  * rte_pasid_alloc_value() never hand them out. Values already reserved
- * stay so. Linear in the length of the range.
+ * stay so. Linear in the length of the range / 64. Reservations are kept
+ * as at most RTE_PASID_RESERVED_RANGES_MAX disjoint ranges.
  *
  * @param space
  *   The namespace.
@@ -392,7 +423,9 @@ int rte_pasid_free(struct rte_pasid_space *space, uint32_t pasid);
  *   The number of values that became reserved, or a negative errno:
  *   - -EINVAL: NULL @p space, @p first is 0, @p last < @p first;
  *   - -ERANGE: @p last is 2^width or above;
- *   - -EBUSY: a value of the range is allocated (nothing changed).
+ *   - -EBUSY: a value of the range is allocated (nothing changed);
+ *   - -ENOSPC: the reservations would need more than
+ *     RTE_PASID_RESERVED_RANGES_MAX ranges (nothing changed).
  */
 int rte_pasid_reserve(struct rte_pasid_space *space, uint32_t first,
 		uint32_t last);
@@ -410,7 +443,10 @@ int rte_pasid_reserve(struct rte_pasid_space *space, uint32_t first,
  * @return
  *   The number of values that became free, or a negative errno:
  *   - -EINVAL: NULL @p space, @p first is 0, @p last < @p first;
- *   - -ERANGE: @p last is 2^width or above.
+ *   - -ERANGE: @p last is 2^width or above;
+ *   - -ENOSPC: the range splits a reservation in two and the
+ *     reservations would need more than RTE_PASID_RESERVED_RANGES_MAX
+ *     ranges (nothing changed).
  */
 int rte_pasid_unreserve(struct rte_pasid_space *space, uint32_t first,
 		uint32_t last);
@@ -423,8 +459,8 @@ int rte_pasid_unreserve(struct rte_pasid_space *space, uint32_t first,
  * @param pasid
  *   The value; 0 is reported reserved.
  * @param owner
- *   If not NULL and the value is allocated, set to its owner
- *   (RTE_PASID_OWNER_NONE for none).
+ *   If not NULL and the value is allocated, set to its owner, the owner
+ *   of its block (RTE_PASID_OWNER_NONE for none).
  * @return
  *   An enum rte_pasid_state value, or a negative errno:
  *   - -EINVAL: NULL @p space;
@@ -487,7 +523,8 @@ int rte_pasid_owner_register(struct rte_pasid_space *space, pid_t pid);
 
 /**
  * Free the PASIDs of an owner and release its slot, e.g. when its process
- * exits cleanly. Linear in 2^width when the owner holds PASIDs.
+ * exits cleanly. Linear in the number of blocks (2^width / 64) when the
+ * owner holds PASIDs; a block's values are freed with one word store.
  *
  * @param space
  *   The namespace.
@@ -535,8 +572,8 @@ int rte_pasid_owner_alive(const struct rte_pasid_owner_info *owner, void *arg);
  *
  * The liveness of each registered owner is checked without holding the
  * lock; then, under the lock, the PASIDs of the dead owners whose slots
- * were not re-registered meanwhile are freed. Linear in 2^width when a
- * dead owner holds PASIDs. Call it from a surviving process after
+ * were not re-registered meanwhile are freed. Linear in the number of
+ * blocks (2^width / 64) when a dead owner holds PASIDs. Call it from a surviving process after
  * detaching the dead process's PASIDs from the devices.
  *
  * @param space

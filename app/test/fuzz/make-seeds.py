@@ -110,3 +110,8 @@ write('pasid', 'widths', bytes([8]) + op(ALLOC) * 3 + op(NARROW, 1) + op(NARROW,
 write('pasid', 'owners', bytes([6]) + op(REG) + op(REG) + op(ALLOC, 1) + op(ALLOC, 2) +
       op(ALLOC, 2) + op(GET, 2) + op(RECLAIM, 0, 2, 0) + op(UNREG, 1) + op(INFO) + op(AUDIT))
 write('pasid', 'full', bytes([1]) + op(ALLOC) + op(ALLOC) + op(RECLAIM, 0xff) + op(INFO))
+write('pasid', 'blocks', bytes([7]) + op(REG) + op(REG) + op(VALUE, 1, 5) + op(ALLOC, 2) +
+      op(VALUE, 2, 6) + op(ALLOC, 0) + op(FREE, 0, 5) + op(ALLOC, 2) + op(STATE, 0, 1) +
+      op(RECLAIM, 0, 2, 0) + op(INFO) + op(AUDIT))
+write('pasid', 'ranges', bytes([8]) + b''.join(op(RES, 0, 4 * k + 1, 1) for k in range(65)) +
+      op(UNRES, 0, 5, 1) + op(RES, 0, 401, 1) + op(ALLOC) + op(INFO) + op(AUDIT))
