@@ -298,6 +298,15 @@ run_mp_case() {
 	echo "# $name: primary pid $ppid, secondary pid $spid"
 	if ! wait_prompt "$slog" "$spid"; then
 		rc=1
+		echo "# secondary threads (tid state wchan):"
+		for t in /proc/"$spid"/task/*; do
+			echo "#   ${t##*/} $(awk '{ print $3 }' "$t/stat" 2>/dev/null) $(cat "$t/wchan" 2>/dev/null) $(cat "$t/comm" 2>/dev/null)"
+		done
+		echo "# primary threads:"
+		for t in /proc/"$ppid"/task/*; do
+			echo "#   ${t##*/} $(awk '{ print $3 }' "$t/stat" 2>/dev/null) $(cat "$t/wchan" 2>/dev/null) $(cat "$t/comm" 2>/dev/null)"
+		done
+		diag "$slog"
 	else
 		scan_fds "$spid"
 		echo "show port stats all" >&6
@@ -320,17 +329,22 @@ run_mp_case() {
 	return 0
 }
 
-# The adapter's telemetry commands, through DPDK's own client.
+# The adapter's telemetry commands, through DPDK's own client. The client
+# waits for answers without a time limit of its own, and in about one run
+# in six it got none within 60 s: each attempt is bounded, and a second and
+# third attempt are made (every attempt is logged).
 check_telemetry() {
-	local prefix=$1 out=$work/telemetry.json
-	# The client waits for answers without a time limit of its own.
-	printf '/iommufd/devices\n/iommufd/caps,0000:00:02.0\n/iommufd/mappings\n' |
-		timeout 60 python3 /usr/bin/dpdk-telemetry.py -f "$prefix" > "$out" 2>&1
-	sed 's/^/# telemetry: /' "$out"
-	grep -q '"mode": "iommufd"' "$out" &&
-		grep -q '"devices": \["0000:00:02.0", "0000:00:03.0"\]' "$out" &&
-		grep -q '"hw_info_type": 1' "$out" &&
-		grep -qE '"memseg_bytes": [1-9]' "$out" && return 0
+	local prefix=$1 out=$work/telemetry.json try
+	for try in 1 2 3; do
+		printf '/iommufd/devices\n/iommufd/caps,0000:00:02.0\n/iommufd/mappings\n' |
+			timeout 30 python3 /usr/bin/dpdk-telemetry.py -f "$prefix" > "$out" 2>&1
+		echo "# telemetry attempt $try: exit status $?"
+		sed 's/^/# telemetry: /' "$out"
+		grep -q '"mode": "iommufd"' "$out" &&
+			grep -q '"devices": \["0000:00:02.0", "0000:00:03.0"\]' "$out" &&
+			grep -q '"hw_info_type": 1' "$out" &&
+			grep -qE '"memseg_bytes": [1-9]' "$out" && return 0
+	done
 	why="unexpected telemetry answers"
 	return 1
 }
