@@ -285,8 +285,11 @@ run_mp_case() {
 		diag "$plog"
 		return 1
 	fi
-	echo "start tx_first" >&5
-	sleep "$fwd_seconds"
+	# Telemetry and the secondary's start before forwarding: in the TCG
+	# guest, while the forwarding lcore spins on its vCPU, the guest logs
+	# "Watchdog remote CPU 1 read timed out" and other threads waited
+	# minutes there: telemetry clients got no answer within 30 s and a
+	# secondary (whose worker lcore shares that vCPU) stalled in EAL init.
 	if ! check_telemetry e2e_mp; then
 		stop_testpmd "$ppid" 5
 		return 1
@@ -302,13 +305,12 @@ run_mp_case() {
 		for t in /proc/"$spid"/task/*; do
 			echo "#   ${t##*/} $(awk '{ print $3 }' "$t/stat" 2>/dev/null) $(cat "$t/wchan" 2>/dev/null) $(cat "$t/comm" 2>/dev/null)"
 		done
-		echo "# primary threads:"
-		for t in /proc/"$ppid"/task/*; do
-			echo "#   ${t##*/} $(awk '{ print $3 }' "$t/stat" 2>/dev/null) $(cat "$t/wchan" 2>/dev/null) $(cat "$t/comm" 2>/dev/null)"
-		done
 		diag "$slog"
 	else
 		scan_fds "$spid"
+		# Forwarding by the primary, counters read by the secondary.
+		echo "start tx_first" >&5
+		sleep "$fwd_seconds"
 		echo "show port stats all" >&6
 		sleep 2
 	fi
@@ -330,9 +332,8 @@ run_mp_case() {
 }
 
 # The adapter's telemetry commands, through DPDK's own client. The client
-# waits for answers without a time limit of its own, and in about one run
-# in six it got none within 60 s: each attempt is bounded, and a second and
-# third attempt are made (every attempt is logged).
+# waits for answers without a time limit of its own: each attempt is
+# bounded, and a second and third attempt are made (each one is logged).
 check_telemetry() {
 	local prefix=$1 out=$work/telemetry.json try
 	for try in 1 2 3; do
