@@ -61,6 +61,7 @@
 #include "rte_iommufd.h"
 #include "rte_iommufd_pasid.h"
 #include "rte_pasid.h"
+#include "mock_dev.h"
 #include "test.h"
 
 /* Give up on a sequence that still reaches its Nth failure point. */
@@ -396,17 +397,8 @@ capture_log(enum rte_iommufd_log_level level, const char *msg, void *arg)
 }
 
 /* ---------------------------------------------------------------- */
-/* IOMMU_TEST_CMD and a mock device backend                          */
+/* Kernel objects (the mock device backend is mock_dev.c)           */
 /* ---------------------------------------------------------------- */
-
-static int
-test_cmd(int fd, uint32_t op, uint32_t id, struct ifd_iommu_test_cmd *cmd)
-{
-	cmd->size = sizeof(*cmd);
-	cmd->op = op;
-	cmd->id = id;
-	return ioctl(fd, IFD_IOMMU_TEST_CMD, cmd) == 0 ? 0 : -errno;
-}
 
 static int
 raw_destroy(int fd, uint32_t id)
@@ -414,154 +406,6 @@ raw_destroy(int fd, uint32_t id)
 	struct ifd_iommu_destroy d = { .size = sizeof(d), .id = id };
 
 	return ioctl(fd, IFD_IOMMU_DESTROY, &d) == 0 ? 0 : -errno;
-}
-
-/*
- * A mock device (IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS). The mock has no RID
- * detach: "detach" replaces the RID's page table with an empty IOAS of its
- * own, which blocks all DMA just the same.
- */
-struct mock_dev {
-	int fd;
-	uint32_t stdev_id;	/* destroying it removes the device */
-	uint32_t idev_id;
-	uint32_t blk_ioas_id;	/* empty IOAS standing for "blocked" */
-	uint32_t pasid;		/* attached PASID, 0 if none (one is enough here) */
-};
-
-static int
-mock_attach(struct rte_iommufd_device *d, uint32_t pasid, uint32_t *pt_id)
-{
-	struct mock_dev *m = rte_iommufd_device_priv(d);
-	struct ifd_iommu_test_cmd cmd;
-	int ret;
-
-	memset(&cmd, 0, sizeof(cmd));
-	if (pasid == RTE_IOMMUFD_NO_PASID) {
-		cmd.mock_domain_replace.pt_id = *pt_id;
-		ret = test_cmd(m->fd, IFD_IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, m->stdev_id, &cmd);
-		if (ret == 0)
-			*pt_id = cmd.mock_domain_replace.pt_id;
-		return ret;
-	}
-	if (m->pasid != 0 && m->pasid != pasid)
-		return -ENOSPC;
-	if (m->pasid == pasid) {
-		cmd.pasid_replace.pasid = pasid;
-		cmd.pasid_replace.pt_id = *pt_id;
-		ret = test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_REPLACE, m->stdev_id, &cmd);
-		if (ret == 0)
-			*pt_id = cmd.pasid_replace.pt_id;
-		return ret;
-	}
-	cmd.pasid_attach.pasid = pasid;
-	cmd.pasid_attach.pt_id = *pt_id;
-	ret = test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_ATTACH, m->stdev_id, &cmd);
-	if (ret == 0) {
-		*pt_id = cmd.pasid_attach.pt_id;
-		m->pasid = pasid;
-	}
-	return ret;
-}
-
-static int
-mock_detach(struct rte_iommufd_device *d, uint32_t pasid)
-{
-	struct mock_dev *m = rte_iommufd_device_priv(d);
-	struct ifd_iommu_test_cmd cmd;
-	int ret;
-
-	memset(&cmd, 0, sizeof(cmd));
-	if (pasid == RTE_IOMMUFD_NO_PASID) {
-		cmd.mock_domain_replace.pt_id = m->blk_ioas_id;
-		return test_cmd(m->fd, IFD_IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, m->stdev_id, &cmd);
-	}
-	cmd.pasid_detach.pasid = pasid;
-	ret = test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_DETACH, m->stdev_id, &cmd);
-	if (ret == 0 && m->pasid == pasid)
-		m->pasid = 0;
-	return ret;
-}
-
-/* Destroy the device and its "blocked" IOAS; false if the kernel refused. */
-static bool
-mock_destroy(struct mock_dev *m)
-{
-	bool ok = true;
-
-	if (m->pasid != 0 && m->stdev_id != 0) {
-		struct ifd_iommu_test_cmd cmd;
-
-		memset(&cmd, 0, sizeof(cmd));
-		cmd.pasid_detach.pasid = m->pasid;
-		ok &= test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_DETACH, m->stdev_id, &cmd) == 0;
-	}
-	if (m->stdev_id != 0)
-		ok &= raw_destroy(m->fd, m->stdev_id) == 0;
-	if (m->blk_ioas_id != 0)
-		ok &= raw_destroy(m->fd, m->blk_ioas_id) == 0;
-	free(m);
-	return ok;
-}
-
-static bool mock_close_failed;
-
-static void
-mock_close(struct rte_iommufd_device *d)
-{
-	if (!mock_destroy(rte_iommufd_device_priv(d)))
-		mock_close_failed = true;
-}
-
-static const struct rte_iommufd_device_ops mock_ops = {
-	.name = "iommufd-mock",
-	.attach = mock_attach,
-	.detach = mock_detach,
-	.close = mock_close,
-};
-
-/* A mock device on @pt_id: test code, not the library. */
-static int
-mock_new(int fd, uint32_t pt_id, struct mock_dev **mp)
-{
-	struct ifd_iommu_ioas_alloc ia = { .size = sizeof(ia) };
-	struct ifd_iommu_test_cmd cmd;
-	struct mock_dev *m;
-	int ret;
-
-	m = calloc(1, sizeof(*m));
-	if (m == NULL)
-		return -ENOMEM;
-	m->fd = fd;
-	if (ioctl(fd, IFD_IOMMU_IOAS_ALLOC, &ia) != 0) {
-		ret = -errno;
-		free(m);
-		return ret;
-	}
-	m->blk_ioas_id = ia.out_ioas_id;
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.mock_domain_flags.dev_flags = IFD_MOCK_FLAGS_DEVICE_PASID;
-	ret = test_cmd(fd, IFD_IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS, pt_id, &cmd);
-	if (ret < 0) {
-		mock_destroy(m);
-		return ret;
-	}
-	m->stdev_id = cmd.mock_domain_flags.out_stdev_id;
-	m->idev_id = cmd.mock_domain_flags.out_idev_id;
-	*mp = m;
-	return 0;
-}
-
-/* The kernel has @hwpt_id on @pasid of the mock (PASID 0: the RID; 0: nothing). */
-static int
-mock_pasid_check(const struct mock_dev *m, uint32_t pasid, uint32_t hwpt_id)
-{
-	struct ifd_iommu_test_cmd cmd;
-
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.pasid_check.pasid = pasid;
-	cmd.pasid_check.hwpt_id = hwpt_id;
-	return test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_CHECK_HWPT, m->stdev_id, &cmd);
 }
 
 /* ---------------------------------------------------------------- */
@@ -687,7 +531,7 @@ static int
 do_mock_dev(struct seq_state *s, uint32_t pt_id)
 {
 	OWN(s, "mock device (IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS)",
-	    mock_new(rte_iommufd_fd(s->ctx), pt_id, &s->mock));
+	    mock_new(rte_iommufd_fd(s->ctx), pt_id, IFD_MOCK_FLAGS_DEVICE_PASID, true, &s->mock));
 	LIB(s, "rte_iommufd_device_create",
 	    rte_iommufd_device_create(s->ctx, "mock0", s->mock->idev_id, &mock_ops, s->mock,
 				      &s->dev), s->dev);
@@ -859,7 +703,7 @@ seq_bind(struct seq_state *s)
 	if (ret != 0)
 		return ret;
 	OWN(s, "mock device (IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS)",
-	    mock_new(rte_iommufd_fd(s->ctx), ioas_id, &s->mock2));
+	    mock_new(rte_iommufd_fd(s->ctx), ioas_id, IFD_MOCK_FLAGS_DEVICE_PASID, true, &s->mock2));
 	LIB(s, "rte_iommufd_device_create",
 	    rte_iommufd_device_create(s->ctx, "mock1", s->mock2->idev_id, &mock_ops, s->mock2,
 				      &s->dev2), s->dev2);
@@ -976,14 +820,16 @@ check_bind_state(struct seq_state *s, struct leaks *lk, char *why, size_t len)
 {
 	const struct mock_dev *m[2] = { s->dev ? s->mock : NULL, s->dev2 ? s->mock2 : NULL };
 	int i, allocated = rte_pasid_count(s->ns);
+	unsigned int j;
 
 	for (i = 0; i < 2; i++) {
-		if (m[i] == NULL || m[i]->pasid == 0)
-			continue;
-		if (rte_pasid_state(s->ns, m[i]->pasid, NULL) != RTE_PASID_STATE_ALLOCATED) {
+		for (j = 0; m[i] != NULL && j < m[i]->nr_pasids; j++) {
+			if (rte_pasid_state(s->ns, m[i]->pasids[j], NULL) ==
+			    RTE_PASID_STATE_ALLOCATED)
+				continue;
 			lk->state++;
 			snprintf(why, len, "mock%d has PASID %u, which its namespace has not allocated",
-				 i, m[i]->pasid);
+				 i, m[i]->pasids[j]);
 		}
 	}
 	if (allocated != (s->bound != 0)) {
@@ -991,6 +837,22 @@ check_bind_state(struct seq_state *s, struct leaks *lk, char *why, size_t len)
 		snprintf(why, len, "the namespace has %d PASIDs allocated, the library reported %u",
 			 allocated, s->bound);
 	}
+}
+
+/*
+ * Close @p dev, whose backend destroys its mock, or destroy @p m when no
+ * device wraps it yet; false if the kernel refused a detach or destroy.
+ */
+static bool
+mock_release(struct rte_iommufd_device *dev, struct mock_dev *m)
+{
+	unsigned int fails = mock_close_failures;
+
+	if (dev != NULL) {
+		rte_iommufd_device_close(dev);
+		return mock_close_failures == fails;
+	}
+	return m == NULL || mock_destroy(m);
 }
 
 /* Release everything, in an application's order; count what fails. */
@@ -1012,12 +874,7 @@ teardown(struct seq_state *s, struct leaks *lk, char *why, size_t len)
 			lk->release++;
 			snprintf(why, len, "space detach RID 2: %.200s", last_msg);
 		}
-		mock_close_failed = false;
-		if (s->dev2 != NULL)
-			rte_iommufd_device_close(s->dev2);
-		else if (s->mock2 != NULL && !mock_destroy(s->mock2))
-			mock_close_failed = true;
-		if (mock_close_failed) {
+		if (!mock_release(s->dev2, s->mock2)) {
 			lk->release++;
 			snprintf(why, len, "the second mock device could not be destroyed");
 		}
@@ -1039,19 +896,12 @@ teardown(struct seq_state *s, struct leaks *lk, char *why, size_t len)
 			snprintf(why, len, "space detach RID: %.200s", last_msg);
 		}
 	}
-	if (s->dev != NULL) {
-		if (s->space == NULL && s->pasid_hwpt != 0 &&
-		    rte_iommufd_device_pasid_detach(s->dev, TEST_PASID) != 0) {
-			lk->release++;
-			snprintf(why, len, "PASID detach: %.200s", last_msg);
-		}
-		mock_close_failed = false;
-		rte_iommufd_device_close(s->dev);
-		if (mock_close_failed) {
-			lk->release++;
-			snprintf(why, len, "the mock device could not be destroyed");
-		}
-	} else if (s->mock != NULL && !mock_destroy(s->mock)) {
+	if (s->dev != NULL && s->space == NULL && s->pasid_hwpt != 0 &&
+	    rte_iommufd_device_pasid_detach(s->dev, TEST_PASID) != 0) {
+		lk->release++;
+		snprintf(why, len, "PASID detach: %.200s", last_msg);
+	}
+	if (!mock_release(s->dev, s->mock)) {
 		lk->release++;
 		snprintf(why, len, "the mock device could not be destroyed");
 	}
@@ -1120,7 +970,7 @@ pins_left(void)
 	cmd.check_refs.length = BUF_LEN;
 	cmd.check_refs.uptr = (uintptr_t)buf;
 	cmd.check_refs.refs = 0;
-	return test_cmd(witness_fd, IFD_IOMMU_TEST_OP_MD_CHECK_REFS, 0, &cmd);
+	return mock_test_cmd(witness_fd, IFD_IOMMU_TEST_OP_MD_CHECK_REFS, 0, &cmd);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1397,7 +1247,8 @@ space_free_busy_stays_valid(void)
 	TEST_ASSERT_SUCCESS(rte_iommufd_space_create(ctx, NULL, NULL, &sp1), "%s", last_msg);
 	TEST_ASSERT_SUCCESS(rte_iommufd_space_create(ctx, NULL, NULL, &sp2), "%s", last_msg);
 	TEST_ASSERT_SUCCESS(mock_new(rte_iommufd_fd(ctx),
-				     rte_iommufd_ioas_id(rte_iommufd_space_ioas(sp1)), &m),
+				     rte_iommufd_ioas_id(rte_iommufd_space_ioas(sp1)),
+				     IFD_MOCK_FLAGS_DEVICE_PASID, true, &m),
 			    "mock device");
 	TEST_ASSERT_SUCCESS(rte_iommufd_device_create(ctx, "mock0", m->idev_id, &mock_ops, m, &dev),
 			    "%s", last_msg);

@@ -31,6 +31,7 @@
 #include "rte_iommufd.h"
 #include "rte_iommufd_pasid.h"
 #include "rte_pasid.h"
+#include "mock_dev.h"
 #include "test.h"
 
 /*
@@ -42,19 +43,6 @@
 #define MOCK_WIDTH 20
 _Static_assert(IFD_MOCK_PASID_WIDTH == MOCK_WIDTH, "mock PASID width");
 #define MOCK_MAX_PASID ((1u << MOCK_WIDTH) - 1)
-
-/* Up to this many PASIDs per mock device are tracked by the backend. */
-#define MOCK_MAX_ATTACHED 16
-
-/* A mock device created by IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS. */
-struct mock_dev {
-	int fd;                 /* the iommufd */
-	uint32_t stdev_id;      /* selftest object; destroying it removes the device */
-	uint32_t idev_id;       /* iommufd device id */
-	uint32_t auto_hwpt_id;  /* page table the kernel attached the RID to at creation */
-	unsigned int nr_pasids; /* PASIDs attached through the backend */
-	uint32_t pasids[MOCK_MAX_ATTACHED];
-};
 
 static struct rte_iommufd *ctx;
 static struct rte_iommufd_ioas *ioas;
@@ -74,15 +62,6 @@ static struct rte_iommufd_hwpt *hwpts[MAX_HWPTS];
 /* IOMMU_TEST_CMD                                                    */
 /* ---------------------------------------------------------------- */
 
-static int
-test_cmd(int fd, uint32_t op, uint32_t id, struct ifd_iommu_test_cmd *cmd)
-{
-	cmd->size = sizeof(*cmd);
-	cmd->op = op;
-	cmd->id = id;
-	return ioctl(fd, IFD_IOMMU_TEST_CMD, cmd) == 0 ? 0 : -errno;
-}
-
 /*
  * What the kernel has on @pasid of the mock device (PASID 0: the RID):
  * 0 if it is the domain of @hwpt_id (hwpt_id 0: nothing attached),
@@ -91,12 +70,7 @@ test_cmd(int fd, uint32_t op, uint32_t id, struct ifd_iommu_test_cmd *cmd)
 static int
 pasid_check(uint32_t pasid, uint32_t hwpt_id)
 {
-	struct ifd_iommu_test_cmd cmd;
-
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.pasid_check.pasid = pasid;
-	cmd.pasid_check.hwpt_id = hwpt_id;
-	return test_cmd(md->fd, IFD_IOMMU_TEST_OP_PASID_CHECK_HWPT, md->stdev_id, &cmd);
+	return mock_pasid_check(md, pasid, hwpt_id);
 }
 
 /* The mock domain @hwpt_id translates @len bytes at @iova to the pages of @buf. */
@@ -109,7 +83,7 @@ check_map(uint32_t hwpt_id, uint64_t iova, const void *buf, uint64_t len)
 	cmd.check_map.iova = iova;
 	cmd.check_map.length = len;
 	cmd.check_map.uptr = (uintptr_t)buf;
-	return test_cmd(md->fd, IFD_IOMMU_TEST_OP_MD_CHECK_MAP, hwpt_id, &cmd);
+	return mock_test_cmd(md->fd, IFD_IOMMU_TEST_OP_MD_CHECK_MAP, hwpt_id, &cmd);
 }
 
 /* Every page of @buf is pinned @refs times (FOLL_PIN references). */
@@ -122,7 +96,7 @@ check_refs(const void *buf, uint64_t len, uint32_t refs)
 	cmd.check_refs.length = len;
 	cmd.check_refs.uptr = (uintptr_t)buf;
 	cmd.check_refs.refs = refs;
-	return test_cmd(rte_iommufd_fd(ctx), IFD_IOMMU_TEST_OP_MD_CHECK_REFS, 0, &cmd);
+	return mock_test_cmd(rte_iommufd_fd(ctx), IFD_IOMMU_TEST_OP_MD_CHECK_REFS, 0, &cmd);
 }
 
 /* Raise a page request from the mock device, as its IOMMU would. */
@@ -137,141 +111,30 @@ trigger_iopf(uint32_t pasid, uint32_t grpid, uint32_t perm, uint64_t addr)
 	cmd.trigger_iopf.grpid = grpid;
 	cmd.trigger_iopf.perm = perm;
 	cmd.trigger_iopf.addr = addr;
-	return test_cmd(md->fd, IFD_IOMMU_TEST_OP_TRIGGER_IOPF, 0, &cmd);
+	return mock_test_cmd(md->fd, IFD_IOMMU_TEST_OP_TRIGGER_IOPF, 0, &cmd);
 }
 
 /* ---------------------------------------------------------------- */
-/* Mock device backend                                               */
+/* Mock devices (backend: mock_dev.c)                                */
 /* ---------------------------------------------------------------- */
-
-static int
-mock_pasid_index(const struct mock_dev *m, uint32_t pasid)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->nr_pasids; i++)
-		if (m->pasids[i] == pasid)
-			return (int)i;
-	return -1;
-}
-
-/*
- * The mock device's RID is attached from its creation on, so a RID attach
- * is always a replace. A PASID that is attached already is replaced
- * (PASID_ATTACH refuses it with EBUSY, as iommufd_device_attach() does).
- */
-static int
-mock_attach(struct rte_iommufd_device *d, uint32_t pasid, uint32_t *pt_id)
-{
-	struct mock_dev *m = rte_iommufd_device_priv(d);
-	struct ifd_iommu_test_cmd cmd;
-	bool attached;
-	int ret;
-
-	memset(&cmd, 0, sizeof(cmd));
-	if (pasid == RTE_IOMMUFD_NO_PASID) {
-		cmd.mock_domain_replace.pt_id = *pt_id;
-		ret = test_cmd(m->fd, IFD_IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, m->stdev_id, &cmd);
-		if (ret == 0)
-			*pt_id = cmd.mock_domain_replace.pt_id;
-		return ret;
-	}
-	attached = mock_pasid_index(m, pasid) >= 0;
-	if (!attached && m->nr_pasids == MOCK_MAX_ATTACHED)
-		return -ENOSPC;
-	if (attached) {
-		cmd.pasid_replace.pasid = pasid;
-		cmd.pasid_replace.pt_id = *pt_id;
-		ret = test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_REPLACE, m->stdev_id, &cmd);
-		if (ret == 0)
-			*pt_id = cmd.pasid_replace.pt_id;
-		return ret;
-	}
-	cmd.pasid_attach.pasid = pasid;
-	cmd.pasid_attach.pt_id = *pt_id;
-	ret = test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_ATTACH, m->stdev_id, &cmd);
-	if (ret < 0)
-		return ret;
-	*pt_id = cmd.pasid_attach.pt_id;
-	m->pasids[m->nr_pasids++] = pasid;
-	return 0;
-}
-
-/* The mock has no RID detach: the RID leaves its page table when the device is destroyed. */
-static int
-mock_detach(struct rte_iommufd_device *d, uint32_t pasid)
-{
-	struct mock_dev *m = rte_iommufd_device_priv(d);
-	struct ifd_iommu_test_cmd cmd;
-	int i, ret;
-
-	if (pasid == RTE_IOMMUFD_NO_PASID)
-		return -EOPNOTSUPP;
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.pasid_detach.pasid = pasid;
-	ret = test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_DETACH, m->stdev_id, &cmd);
-	if (ret < 0)
-		return ret;
-	i = mock_pasid_index(m, pasid);
-	if (i >= 0)
-		m->pasids[i] = m->pasids[--m->nr_pasids];
-	return 0;
-}
-
-/* Detach the PASIDs, then destroy the device (which detaches the RID). */
-static void
-mock_close(struct rte_iommufd_device *d)
-{
-	struct mock_dev *m = rte_iommufd_device_priv(d);
-	struct ifd_iommu_destroy destroy = { .size = sizeof(destroy) };
-
-	while (m->nr_pasids > 0)
-		if (mock_detach(d, m->pasids[m->nr_pasids - 1]) < 0)
-			break;
-	destroy.id = m->stdev_id;
-	if (ioctl(m->fd, IFD_IOMMU_DESTROY, &destroy) != 0)
-		printf("# mock device %u: IOMMU_DESTROY: %s\n", m->stdev_id, strerror(errno));
-	free(m);
-}
-
-static const struct rte_iommufd_device_ops mock_ops = {
-	.name = "iommufd-mock",
-	.attach = mock_attach,
-	.detach = mock_detach,
-	.close = mock_close,
-};
 
 /* A mock device attached to @pt_id, wrapped in a lib/iommufd device handle. */
 static int
 mock_dev_create(const char *name, uint32_t pt_id, uint32_t dev_flags,
 		struct mock_dev **mp, struct rte_iommufd_device **dp)
 {
-	struct ifd_iommu_test_cmd cmd;
 	struct mock_dev *m;
 	int ret;
 
-	m = calloc(1, sizeof(*m));
-	if (m == NULL)
-		return -ENOMEM;
-	m->fd = rte_iommufd_fd(ctx);
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.mock_domain_flags.dev_flags = dev_flags;
-	ret = test_cmd(m->fd, IFD_IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS, pt_id, &cmd);
+	ret = mock_new(rte_iommufd_fd(ctx), pt_id, dev_flags, false, &m);
 	if (ret < 0) {
 		printf("# IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS: %s\n", strerror(-ret));
-		free(m);
 		return ret;
 	}
-	m->stdev_id = cmd.mock_domain_flags.out_stdev_id;
-	m->auto_hwpt_id = cmd.mock_domain_flags.out_hwpt_id;
-	m->idev_id = cmd.mock_domain_flags.out_idev_id;
 	ret = rte_iommufd_device_create(ctx, name, m->idev_id, &mock_ops, m, dp);
 	if (ret < 0) {
-		struct ifd_iommu_destroy destroy = { .size = sizeof(destroy), .id = m->stdev_id };
-
 		printf("# %s\n", rte_iommufd_last_error());
-		ioctl(m->fd, IFD_IOMMU_DESTROY, &destroy);
-		free(m);
+		mock_destroy(m);
 		return ret;
 	}
 	*mp = m;
@@ -310,9 +173,13 @@ setup(void)
 static void
 teardown(void)
 {
+	unsigned int fails = mock_close_failures;
 	int i;
 
+	/* Closing the device destroys its mock (and frees md). */
 	rte_iommufd_device_close(dev);
+	if (mock_close_failures != fails)
+		printf("# teardown: the kernel refused a PASID detach or a destroy of the mock device\n");
 	dev = NULL;
 	md = NULL;
 	for (i = MAX_HWPTS - 1; i >= 0; i--) {
@@ -572,18 +439,18 @@ mock_pasid_range(void)
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.pasid_attach.pasid = MOCK_MAX_PASID + 1;
 	cmd.pasid_attach.pt_id = ID(h);
-	TEST_ASSERT_EQUAL(test_cmd(md->fd, IFD_IOMMU_TEST_OP_PASID_ATTACH, md->stdev_id, &cmd),
+	TEST_ASSERT_EQUAL(mock_test_cmd(md->fd, IFD_IOMMU_TEST_OP_PASID_ATTACH, md->stdev_id, &cmd),
 			  -EINVAL, "raw PASID_ATTACH of PASID 2^20");
 	TEST_ASSERT_SUCCESS(pasid_check(MOCK_MAX_PASID + 1, 0), "nothing attached there");
 	/* ... and takes the largest PASID of the width. */
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.pasid_attach.pasid = MOCK_MAX_PASID;
 	cmd.pasid_attach.pt_id = ID(h);
-	TEST_ASSERT_SUCCESS(test_cmd(md->fd, IFD_IOMMU_TEST_OP_PASID_ATTACH, md->stdev_id, &cmd),
+	TEST_ASSERT_SUCCESS(mock_test_cmd(md->fd, IFD_IOMMU_TEST_OP_PASID_ATTACH, md->stdev_id, &cmd),
 			    "raw PASID_ATTACH of 2^20 - 1");
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.pasid_detach.pasid = MOCK_MAX_PASID;
-	TEST_ASSERT_SUCCESS(test_cmd(md->fd, IFD_IOMMU_TEST_OP_PASID_DETACH, md->stdev_id, &cmd),
+	TEST_ASSERT_SUCCESS(mock_test_cmd(md->fd, IFD_IOMMU_TEST_OP_PASID_DETACH, md->stdev_id, &cmd),
 			    "raw detach");
 	TEST_ASSERT_SUCCESS(pasid_check(MOCK_MAX_PASID, 0), "detached");
 
@@ -896,7 +763,7 @@ pasid_check_on(const struct mock_dev *m, uint32_t pasid, uint32_t hwpt_id)
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.pasid_check.pasid = pasid;
 	cmd.pasid_check.hwpt_id = hwpt_id;
-	return test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_CHECK_HWPT, m->stdev_id, &cmd);
+	return mock_test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_CHECK_HWPT, m->stdev_id, &cmd);
 }
 
 /*
