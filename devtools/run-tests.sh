@@ -47,7 +47,7 @@ step "documentation (Doxygen API reference and Sphinx guides, offline)"
 ninja -C "$build" doc
 
 if printf '%s\n' "${suites[@]}" | grep -qx vm; then
-	step "guest kernel (cached: a cold build takes about 5 minutes)"
+	step "guest kernel (cached: a cold build takes 5 to 11 minutes)"
 	DPDK_IOMMUFD_KERNEL=$("$top/buildtools/vm/build-guest-kernel.sh")
 	export DPDK_IOMMUFD_KERNEL
 	step "the kernel's own iommufd selftests in the VM (a check of the rig, not our tests)"
