@@ -46,6 +46,9 @@ extern unsigned int mock_close_failures;
 /* One IOMMU_TEST_CMD; 0 or a negative errno. Fills size, op and id. */
 int mock_test_cmd(int fd, uint32_t op, uint32_t id, struct ifd_iommu_test_cmd *cmd);
 
+/* IOMMU_DESTROY of object @p id; 0 or a negative errno. */
+int mock_destroy_id(int fd, uint32_t id);
+
 /*
  * A mock device with @p dev_flags (IFD_MOCK_FLAGS_*) attached to @p pt_id
  * of iommufd @p fd; 0 or a negative errno (nothing left behind).

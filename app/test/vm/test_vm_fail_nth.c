@@ -397,18 +397,6 @@ capture_log(enum rte_iommufd_log_level level, const char *msg, void *arg)
 }
 
 /* ---------------------------------------------------------------- */
-/* Kernel objects (the mock device backend is mock_dev.c)           */
-/* ---------------------------------------------------------------- */
-
-static int
-raw_destroy(int fd, uint32_t id)
-{
-	struct ifd_iommu_destroy d = { .size = sizeof(d), .id = id };
-
-	return ioctl(fd, IFD_IOMMU_DESTROY, &d) == 0 ? 0 : -errno;
-}
-
-/* ---------------------------------------------------------------- */
 /* Sequences                                                         */
 /* ---------------------------------------------------------------- */
 
@@ -925,7 +913,7 @@ teardown(struct seq_state *s, struct leaks *lk, char *why, size_t len)
 	if (s->ctx != NULL) {
 		/* Nothing may be left in the context before it closes. */
 		for (id = 1; id <= PROBE_IDS; id++) {
-			ret = raw_destroy(rte_iommufd_fd(s->ctx), (uint32_t)id);
+			ret = mock_destroy_id(rte_iommufd_fd(s->ctx), (uint32_t)id);
 			if (ret != -ENOENT) {
 				lk->kernel++;
 				snprintf(why, len, "kernel object %d left in the context (IOMMU_DESTROY: %s)",

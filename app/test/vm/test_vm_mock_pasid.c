@@ -754,18 +754,6 @@ mock_teardown_leaves_nothing(void)
 	return TEST_SUCCESS;
 }
 
-/* What the kernel has on @pasid of mock device @m (see pasid_check()). */
-static int
-pasid_check_on(const struct mock_dev *m, uint32_t pasid, uint32_t hwpt_id)
-{
-	struct ifd_iommu_test_cmd cmd;
-
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.pasid_check.pasid = pasid;
-	cmd.pasid_check.hwpt_id = hwpt_id;
-	return mock_test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_CHECK_HWPT, m->stdev_id, &cmd);
-}
-
 /*
  * The policy and the ownership rule on two PASID-capable devices: an
  * address space moves each RID to a PASID-ready HWPT (shared by both), a
@@ -791,16 +779,16 @@ mock_space_pasid_bind(void)
 	OK(rte_iommufd_space_attach(sp, dev2, RTE_IOMMUFD_NO_PASID, &rid_hwpt2));
 	TEST_ASSERT_EQUAL(rid_hwpt, rid_hwpt2, "one PASID-ready HWPT for both RIDs");
 	TEST_ASSERT(rid_hwpt != md->auto_hwpt_id, "moved off the automatic page table");
-	TEST_ASSERT_SUCCESS(pasid_check_on(md, 0, rid_hwpt), "kernel: RID of mock0");
-	TEST_ASSERT_SUCCESS(pasid_check_on(md2, 0, rid_hwpt), "kernel: RID of mock1");
+	TEST_ASSERT_SUCCESS(mock_pasid_check(md, 0, rid_hwpt), "kernel: RID of mock0");
+	TEST_ASSERT_SUCCESS(mock_pasid_check(md2, 0, rid_hwpt), "kernel: RID of mock1");
 
 	OK(rte_pasid_space_create(MOCK_WIDTH, 0, &ns));
 	OK(rte_iommufd_space_pasid_bind(sp, ns, RTE_PASID_OWNER_NONE, devs, 2, &p));
 	TEST_ASSERT(p >= 1 && p <= MOCK_MAX_PASID, "PASID %u in range", p);
 	OK(rte_iommufd_space_attach(sp, dev, p, &h));
 	TEST_ASSERT_EQUAL(h, rid_hwpt, "PASID shares the RID's PASID-ready HWPT");
-	TEST_ASSERT_SUCCESS(pasid_check_on(md, p, h), "kernel: PASID on mock0");
-	TEST_ASSERT_SUCCESS(pasid_check_on(md2, p, h), "kernel: PASID on mock1");
+	TEST_ASSERT_SUCCESS(mock_pasid_check(md, p, h), "kernel: PASID on mock0");
+	TEST_ASSERT_SUCCESS(mock_pasid_check(md2, p, h), "kernel: PASID on mock1");
 	TEST_ASSERT_EQUAL(rte_iommufd_space_hwpts(sp), 1, "one HWPT for RIDs and PASIDs");
 	TEST_ASSERT_EQUAL(rte_pasid_state(ns, p, NULL), RTE_PASID_STATE_ALLOCATED, "held");
 	/* A second binding gets another value. */
@@ -819,8 +807,8 @@ mock_space_pasid_bind(void)
 	rte_iommufd_device_close(plain);
 
 	OK(rte_iommufd_space_pasid_unbind(sp, ns, devs, 2, p));
-	TEST_ASSERT_SUCCESS(pasid_check_on(md, p, 0), "kernel: detached from mock0");
-	TEST_ASSERT_SUCCESS(pasid_check_on(md2, p, 0), "kernel: detached from mock1");
+	TEST_ASSERT_SUCCESS(mock_pasid_check(md, p, 0), "kernel: detached from mock0");
+	TEST_ASSERT_SUCCESS(mock_pasid_check(md2, p, 0), "kernel: detached from mock1");
 	TEST_ASSERT_EQUAL(rte_pasid_state(ns, p, NULL), RTE_PASID_STATE_FREE, "back in the namespace");
 	TEST_ASSERT_EQUAL(rte_pasid_count(ns), 0, "nothing held");
 	TEST_ASSERT_EQUAL(rte_iommufd_space_attachments(sp), 2, "the two RIDs remain");
