@@ -12,11 +12,13 @@ compares, name by name,
     (nested members as a.b) its offset, size, type spelling and signedness;
   * every IFD_Y macro (object-like) and enumerator with Y: its value;
 
-against the real headers of Debian's newest linux-libc-dev 7.x package,
-downloaded (not installed) with buildtools/fetch-debian-package.sh and
-unpacked in a cache keyed by package version. The mock-IOMMU test header
-iommufd_test_uapi.h is compared with drivers/iommu/iommufd/iommufd_test.h of
-an unpacked kernel source tree, when one is available.
+against the real headers of Debian's linux-libc-dev package at the exact
+version pinned below (LIBC_DEV_VERSION: the same kernel release as the 7.3
+guest kernel's source; moving it is a commit of its own), downloaded (not
+installed) with buildtools/fetch-debian-package.sh and unpacked in a cache
+keyed by package version. The mock-IOMMU test header iommufd_test_uapi.h is
+compared with drivers/iommu/iommufd/iommufd_test.h of an unpacked kernel
+source tree of that same version when there is one (the newest otherwise).
 
 Values are measured by compiling and running one generated program, so every
 mismatch is reported, in words. A name of ours that the kernel header lacks is
@@ -41,6 +43,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 FETCH = os.path.join(TOP, 'buildtools', 'fetch-debian-package.sh')
 DEFAULT_CACHE = os.environ.get('DPDK_IOMMUFD_CACHE', '/var/cache/dpdk-iommufd')
+# The pinned headers: (package, exact version, suite).
+LIBC_DEV = ('linux-libc-dev', '7.3.4-1~bpo13+1', 'trixie-backports')
+LIBC_DEV_VERSION = LIBC_DEV[1]
 NO_CHECKS_MACRO = 'IOMMUFD_UAPI_NO_LAYOUT_CHECKS'
 LOCAL_MARK = 'abi-check: not in uapi'
 PREFIX_TYPE = 'ifd_'
@@ -69,23 +74,22 @@ def dpkg_version_key(v):
 
 
 def fetch_libc_dev(cache):
-    """Return (include_dir, version) of the newest linux-libc-dev 7.x."""
+    """Return (include_dir, version) of the pinned linux-libc-dev."""
     abi = os.path.join(cache, 'abi')
     os.makedirs(abi, exist_ok=True)
     unpacked = os.path.join(abi, 'linux-libc-dev')
     with open(os.path.join(abi, '.unpack.lock'), 'w') as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         proc = subprocess.run([FETCH, os.path.join(abi, 'fetch'),
-                               '^linux-libc-dev$', r'^7\.'],
+                               '--exact'] + list(LIBC_DEV),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
         deb = proc.stdout.strip()
         if proc.returncode != 0 or not deb:
             sys.stderr.write(proc.stderr)
-            cached = sorted((d for d in glob.glob(os.path.join(unpacked, '*'))
-                             if os.path.isfile(os.path.join(
-                                 d, 'usr/include/linux/iommufd.h'))),
-                            key=lambda d: dpkg_version_key(os.path.basename(d)))
+            cached = [d for d in [os.path.join(unpacked, LIBC_DEV_VERSION)]
+                      if os.path.isfile(os.path.join(
+                          d, 'usr/include/linux/iommufd.h'))]
             if not cached:
                 return None, None
             ver = os.path.basename(cached[-1])
@@ -125,12 +129,17 @@ def kernel_include_dirs(inc):
 
 
 def find_kernel_tree(cache):
-    """Newest unpacked kernel source tree holding iommufd_test.h."""
+    """The unpacked kernel source tree of the pinned version holding
+    iommufd_test.h, else the newest one."""
     trees = [d for d in glob.glob(os.path.join(cache, 'build', '*', 'tree'))
              if os.path.isfile(os.path.join(
                  d, 'drivers/iommu/iommufd/iommufd_test.h'))]
     trees.sort(key=lambda d: dpkg_version_key(
         os.path.basename(os.path.dirname(d))))
+    pinned = [d for d in trees
+              if os.path.basename(os.path.dirname(d)) == LIBC_DEV_VERSION]
+    if pinned:
+        return pinned[0]
     return trees[-1] if trees else None
 
 
@@ -635,7 +644,7 @@ def main():
                     'or DIR/linux) instead of downloading linux-libc-dev')
     ap.add_argument('--kernel-tree', default='',
                     help='kernel source tree for iommufd_test.h (default: '
-                    'newest CACHE/build/<version>/tree)')
+                    'CACHE/build/<pinned version>/tree, else the newest)')
     ap.add_argument('--cache', default=DEFAULT_CACHE,
                     help='cache directory (default: %(default)s)')
     ap.add_argument('--emit-asserts', metavar='HEADER',
@@ -655,8 +664,9 @@ def main():
         inc, version = fetch_libc_dev(args.cache)
         if inc is None:
             # A check that cannot compare must not pass as if it had.
-            loud('abi-check: FAILED: linux-libc-dev 7.x could not be '
-                 'downloaded and none is cached in %s/abi' % args.cache)
+            loud('abi-check: FAILED: linux-libc-dev %s could not be '
+                 'downloaded and is not cached in %s/abi'
+                 % (LIBC_DEV_VERSION, args.cache))
             return 1
         label = 'linux-libc-dev ' + version
     inc = os.path.abspath(inc)

@@ -1,18 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Build the test guest's kernel from Debian's newest linux-source-7.* package
-# with the config fragment kept beside this script, everything built in.
+# Build the test guest's kernel of one series from Debian's source package
+# pinned for it in fetch-kernel-source.sh (7.3 by default, or 6.12 LTS) with
+# the config fragment kept beside this script, everything built in.
 # The result is cached outside the tree, keyed by the source package version
 # and the hash of the fragment and of this script:
 #
-#   $CACHE/kernel/<version>-<hash>/{bzImage,config,source-version,headers/}
+#   $CACHE/kernel/<version>-<hash>/{bzImage,config,source-version,source-tree,
+#                                   headers/,unknown-options}
 #
-# Usage: build-guest-kernel.sh [CACHE_DIR]    (default: /var/cache/dpdk-iommufd)
+# The same fragment serves every series. An option of the fragment that the
+# source's Kconfig does not define at all (e.g. one added by a later kernel)
+# is listed in unknown-options and tolerated; every option that the Kconfig
+# knows must survive dependency resolution exactly as requested.
+#
+# Usage: build-guest-kernel.sh [--series SERIES] [CACHE_DIR]
+#   --series SERIES   7.3 (default) or 6.12; environment DPDK_IOMMUFD_KERNEL_SERIES
+#   CACHE_DIR         default: $DPDK_IOMMUFD_CACHE or /var/cache/dpdk-iommufd
 # Prints the directory of the cached kernel on stdout.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+series=${DPDK_IOMMUFD_KERNEL_SERIES:-7.3}
+if [ "${1:-}" = --series ]; then
+	series=${2:?usage: build-guest-kernel.sh [--series SERIES] [CACHE_DIR]}
+	shift 2
+fi
 cache=${1:-${DPDK_IOMMUFD_CACHE:-/var/cache/dpdk-iommufd}}
 fragment="$here/guest-kernel.config"
 die() { echo "build-guest-kernel: $*" >&2; exit 1; }
@@ -23,7 +37,8 @@ done
 [ -f /usr/include/libelf.h ] || die "missing libelf headers (package libelf-dev)"
 [ -f /usr/include/openssl/ssl.h ] || die "missing OpenSSL headers (package libssl-dev)"
 
-deb=$("$here/fetch-kernel-source.sh" "$cache/source") || die "could not fetch the kernel source"
+deb=$("$here/fetch-kernel-source.sh" "$cache/source" "$series") ||
+	die "could not fetch the source of kernel series $series"
 ver=$(dpkg-deb -f "$deb" Version)
 pkg=$(dpkg-deb -f "$deb" Package)
 key=$(cat "$fragment" "$0" | sha256sum | cut -c1-16)
@@ -60,9 +75,20 @@ KCONFIG_CONFIG="$objdir/.config" "$tree/scripts/kconfig/merge_config.sh" -m -O "
 make -C "$tree" O="$objdir" -s olddefconfig >>"$objdir/config.log" 2>&1 ||
 	die "make olddefconfig failed (see $objdir/config.log)"
 
-# Every option of the fragment must have survived dependency resolution.
+# Every option of the fragment must have survived dependency resolution,
+# unless this source's Kconfig does not define it at all (decided by the
+# source, never by its version number).
+known_in_kconfig() {
+	grep -rqE --include='Kconfig*' "^[[:space:]]*(menu)?config[[:space:]]+${1#CONFIG_}[[:space:]]*\$" "$tree"
+}
 missing=0
+: > "$objdir/unknown-options"
 while IFS= read -r line; do
+	if ! grep -q "^${line%%=*}=" "$objdir/.config" && ! known_in_kconfig "${line%%=*}"; then
+		echo "build-guest-kernel: ${line%%=*}: not defined by $pkg $ver's Kconfig, left out" >&2
+		echo "${line%%=*}" >> "$objdir/unknown-options"
+		continue
+	fi
 	case "$line" in
 	CONFIG_*=n) opt=${line%%=*}
 		if grep -q "^$opt=" "$objdir/.config"; then
@@ -92,6 +118,7 @@ mkdir -p "$tmp"
 cp "$objdir/arch/x86/boot/bzImage" "$tmp/bzImage"
 cp "$objdir/.config" "$tmp/config"
 cp -r "$objdir/headers" "$tmp/headers"
+cp "$objdir/unknown-options" "$tmp/unknown-options"
 echo "$pkg $ver" > "$tmp/source-version"
 echo "$tree" > "$tmp/source-tree"
 rm -rf "$out"
