@@ -29,8 +29,6 @@ struct ifb_state ifb = {
 	.devices = TAILQ_HEAD_INITIALIZER(ifb.devices),
 };
 
-/* Version node of EAL's rte_vfio_* symbols in DPDK 22.11. */
-#define EAL_VFIO_VERSION "DPDK_23"
 
 static bool mode_forced;
 static __thread unsigned int quiet_depth;
@@ -150,10 +148,10 @@ resolve_real(char *why, size_t len)
 	void *p;
 
 	for (i = 0; i < RTE_DIM(syms); i++) {
-		p = dlvsym(RTLD_NEXT, syms[i].name, EAL_VFIO_VERSION);
+		p = dlvsym(RTLD_NEXT, syms[i].name, IFB_EAL_NODE);
 		if (p == NULL) {
-			snprintf(why, len, "%s@%s not found after this library (%s): is librte_eal.so.23 loaded?",
-				 syms[i].name, EAL_VFIO_VERSION, dlerror());
+			snprintf(why, len, "%s@%s not found after this library (%s): is librte_eal.so.%d loaded?",
+				 syms[i].name, IFB_EAL_NODE, dlerror(), IFB_EAL_ABI);
 			return -ENOENT;
 		}
 		*syms[i].slot = p;
@@ -181,10 +179,10 @@ rte_eal_init(int argc, char **argv)
 	}
 	if (real_init == NULL)
 		real_init = (int (*)(int, char **))dlvsym(RTLD_NEXT, "rte_eal_init",
-							   EAL_VFIO_VERSION);
+							   IFB_EAL_NODE);
 	if (real_init == NULL) {
-		IFB_LOG(ERR, "rte_eal_init@%s not found after this library (%s): is librte_eal.so.23 loaded?",
-			EAL_VFIO_VERSION, dlerror());
+		IFB_LOG(ERR, "rte_eal_init@%s not found after this library (%s): is librte_eal.so.%d loaded?",
+			IFB_EAL_NODE, dlerror(), IFB_EAL_ABI);
 		rte_errno = ENOSYS;
 		return -1;
 	}
@@ -371,5 +369,17 @@ RTE_FINI(bus_iommufd_fini)
 
 RTE_INIT(bus_iommufd_init)
 {
+	const char *env = getenv("RTE_IOMMUFD_MODE");
+
+	/*
+	 * Never silent: when the process' rte_vfio_* callers do not reach
+	 * this library, say so now, since nothing of it will run later. With
+	 * iommufd forced, the process must not go on over type1: it stops
+	 * here, before EAL initialisation.
+	 */
+	if (ifb_check_callers() < 0 && env != NULL && strcasecmp(env, "iommufd") == 0) {
+		IFB_LOG(ERR, "RTE_IOMMUFD_MODE=iommufd: iommufd cannot serve this process (see above); exiting");
+		exit(EXIT_FAILURE);
+	}
 	ifb_telemetry_init();
 }

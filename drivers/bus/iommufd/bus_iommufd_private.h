@@ -9,9 +9,11 @@
  * Internal definitions of the iommufd adapter for DPDK's VFIO layer; never
  * installed.
  *
- * The adapter defines the 15 rte_vfio_* functions of EAL (version node
- * DPDK_23) and is loaded before librte_eal (LD_PRELOAD), so that every
- * caller, EAL itself included, reaches it. In "iommufd" mode it implements
+ * The adapter defines the rte_vfio_* functions of EAL, in the version node
+ * of the EAL it is built against (IFB_EAL_NODE: DPDK_23 for DPDK 22.11 up
+ * to DPDK_26 for 25.11), and is loaded before librte_eal (LD_PRELOAD), so
+ * that every caller, EAL itself included, reaches it (iommufd_check.c
+ * verifies that at load time). In "iommufd" mode it implements
  * them over /dev/iommu and VFIO device cdevs; in "type1" mode it forwards
  * every call to EAL's own implementation.
  *
@@ -25,19 +27,33 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include <linux/vfio.h>
+
 #include <rte_common.h>
 #include <rte_log.h>
 #include <rte_vfio.h>
 
 #include <rte_iommufd.h>
 
+#include "bus_iommufd_config.h"
+
 extern int bus_iommufd_logtype;
 #define RTE_LOGTYPE_BUS_IOMMUFD bus_iommufd_logtype
 
-/* DPDK 22.11's RTE_LOG does not add the newline itself. */
+/*
+ * One log line, "BUS_IOMMUFD: ..." at the given level: RTE_LOG_LINE where
+ * DPDK has it (24.03+), RTE_LOG with the newline added before.
+ */
+#if IFB_HAVE_LOG_LINE
+#define IFB_LOG(level, ...) RTE_LOG_LINE(level, BUS_IOMMUFD, __VA_ARGS__)
+#else
 #define IFB_LOG(level, ...) \
 	RTE_LOG(level, BUS_IOMMUFD, \
 		RTE_FMT(RTE_FMT_HEAD(__VA_ARGS__,) "\n", RTE_FMT_TAIL(__VA_ARGS__,)))
+#endif
+
+/* The VFIO module's no-IOMMU switch (EAL reads the same file). */
+#define IFB_NOIOMMU_PARAM "/sys/module/vfio/parameters/enable_unsafe_noiommu_mode"
 
 /* Limits, as EAL's VFIO layer has them. */
 #define IFB_MAX_CONTAINERS 64	/* RTE_MAX_VFIO_CONTAINERS */
@@ -303,6 +319,19 @@ int ifb_mp_get_device(const char *name, int *fd);
 
 /* Detach the PASIDs this process attached (process end). */
 void ifb_pasid_fini(void);
+
+/* ------------------------------------------------------------------ */
+/* iommufd_check.c: do the process' rte_vfio_* callers reach us?       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Check at load time that the process' callers of rte_vfio_* bind to this
+ * library: one EAL in the process, of the ABI this adapter was built for,
+ * linked dynamically, and this library ahead of it in symbol lookup. Logs
+ * one error line naming the cause and the fix otherwise. Returns 0, or
+ * -ENOEXEC when the callers do not reach this library.
+ */
+int ifb_check_callers(void);
 
 /* ------------------------------------------------------------------ */
 /* iommufd_telemetry.c                                                 */

@@ -18,6 +18,13 @@
 
 #include "bus_iommufd_private.h"
 
+/* rte_tel_data_add_dict_u64 is deprecated in 24.11 and gone in 25.11. */
+#if IFB_HAVE_TEL_UINT
+#define tel_add_u64 rte_tel_data_add_dict_uint
+#else
+#define tel_add_u64 rte_tel_data_add_dict_u64
+#endif
+
 static const char *
 mode_name(enum ifb_mode mode)
 {
@@ -90,14 +97,14 @@ tel_caps(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_int(d, "hw_info_valid", valid);
 	if (valid) {
 		rte_tel_data_add_dict_int(d, "hw_info_type", (int)info.type);
-		rte_tel_data_add_dict_u64(d, "capabilities", info.capabilities);
+		tel_add_u64(d, "capabilities", info.capabilities);
 		rte_tel_data_add_dict_int(d, "max_pasid_log2", info.max_pasid_log2);
 		rte_tel_data_add_dict_string(d, "pasid",
 					     rte_iommufd_pasid_reason_str(info.pasid_reason));
 		if (info.type == 1 && info.data_len >= 16) {
 			/* Intel VT-d: flags, cap_reg, ecap_reg. */
-			rte_tel_data_add_dict_u64(d, "vtd_cap_reg", info.data[1]);
-			rte_tel_data_add_dict_u64(d, "vtd_ecap_reg", info.data[2]);
+			tel_add_u64(d, "vtd_cap_reg", info.data[1]);
+			tel_add_u64(d, "vtd_ecap_reg", info.data[2]);
 		}
 	}
 	return 0;
@@ -114,12 +121,12 @@ tel_mappings(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(params);
 	rte_tel_data_start_dict(d);
 	pthread_mutex_lock(&ifb.lock);
-	rte_tel_data_add_dict_u64(d, "memseg_bytes", ifb.memseg_bytes);
-	rte_tel_data_add_dict_u64(d, "map_calls", ifb.map_calls);
-	rte_tel_data_add_dict_u64(d, "map_splits", ifb.map_splits);
+	tel_add_u64(d, "memseg_bytes", ifb.memseg_bytes);
+	tel_add_u64(d, "map_calls", ifb.map_calls);
+	tel_add_u64(d, "map_splits", ifb.map_splits);
 	rte_tel_data_add_dict_int(d, "match_allocations", ifb.match_allocations);
-	rte_tel_data_add_dict_u64(d, "unmap_calls", ifb.unmap_calls);
-	rte_tel_data_add_dict_u64(d, "map_errors", ifb.map_errors);
+	tel_add_u64(d, "unmap_calls", ifb.unmap_calls);
+	tel_add_u64(d, "map_errors", ifb.map_errors);
 	for (i = 0; i < IFB_MAX_CONTAINERS; i++) {
 		const struct ifb_container *cont = &ifb.conts[i];
 		char ranges[256];

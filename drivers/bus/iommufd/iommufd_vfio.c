@@ -3,8 +3,9 @@
  */
 
 /*
- * The 15 rte_vfio_* functions of DPDK 22.11's EAL, compiled against EAL's
- * own rte_vfio.h and exported under version node DPDK_23 (version.map).
+ * The rte_vfio_* functions of EAL (15 in DPDK 22.11, rte_vfio_get_device_info
+ * too since 24.03), compiled against EAL's own rte_vfio.h and exported under
+ * the version node of that EAL (version.map.in).
  *
  * In type1 mode every call goes to EAL's implementation, so EAL's internal
  * calls (which reach these definitions through its PLT) stay consistent
@@ -300,6 +301,27 @@ rte_vfio_release_device(const char *sysfs_base, const char *dev_addr, int fd)
 	return 0;
 }
 
+#if IFB_HAVE_GET_DEVICE_INFO
+/*
+ * DPDK 24.03+: the device's VFIO information, setting the device up first
+ * when *vfio_dev_fd is 0 (bus_pci's secondary I/O port path). The same in
+ * both modes: the descriptor is a VFIO device either way.
+ */
+int
+rte_vfio_get_device_info(const char *sysfs_base, const char *dev_addr,
+		int *vfio_dev_fd, struct vfio_device_info *device_info)
+{
+	if (vfio_dev_fd == NULL || device_info == NULL || *vfio_dev_fd < 0) {
+		rte_errno = EINVAL;
+		return -1;
+	}
+	if (*vfio_dev_fd == 0)
+		return rte_vfio_setup_device(sysfs_base, dev_addr, vfio_dev_fd, device_info);
+	return device_info_get(dev_addr != NULL ? dev_addr : "(device)", *vfio_dev_fd,
+			       device_info);
+}
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Enable                                                              */
 /* ------------------------------------------------------------------ */
@@ -409,17 +431,17 @@ rte_vfio_noiommu_is_enabled(void)
 
 	if (__atomic_load_n(&ifb.mode, __ATOMIC_ACQUIRE) == IFB_MODE_TYPE1)
 		return ifb.real.noiommu_is_enabled();
-	fd = open(VFIO_NOIOMMU_MODE, O_RDONLY | O_CLOEXEC);
+	fd = open(IFB_NOIOMMU_PARAM, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		IFB_LOG(ERR, "cannot open %s: %s", VFIO_NOIOMMU_MODE, strerror(errno));
+		IFB_LOG(ERR, "cannot open %s: %s", IFB_NOIOMMU_PARAM, strerror(errno));
 		return -1;
 	}
 	n = read(fd, &c, 1);
 	close(fd);
 	if (n != 1) {
-		IFB_LOG(ERR, "cannot read %s", VFIO_NOIOMMU_MODE);
+		IFB_LOG(ERR, "cannot read %s", IFB_NOIOMMU_PARAM);
 		return -1;
 	}
 	return c == 'Y';
