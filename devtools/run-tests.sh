@@ -43,6 +43,11 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build"
 
+step "the adapter against Debian's other DPDK releases (24.11 in trixie's tree, 25.11 in sid's; trees cached)"
+for rel in trixie sid; do
+	"$top/buildtools/release-build.sh" "$rel" "$build/release/$rel" >/dev/null
+done
+
 step "documentation (Doxygen API reference and Sphinx guides, offline)"
 ninja -C "$build" doc
 

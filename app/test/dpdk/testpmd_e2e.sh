@@ -3,7 +3,9 @@
 # Copyright(c) 2026 The dpdk-iommufd authors
 #
 # End-to-end test of the iommufd adapter with Debian's unmodified
-# dpdk-testpmd (DPDK 22.11). Runs INSIDE the test guest (as root, two e1000e
+# dpdk-testpmd: the host's DPDK 22.11 (--lib), or another Debian release's
+# DPDK in its tree (--release-build: 24.11 in trixie's, 25.11 in sid's,
+# started through the launcher dpdk-iommufd-run). Runs INSIDE the test guest (as root, two e1000e
 # NICs on one hub at 0000:00:02.0 and 0000:00:03.0 bound to vfio-pci, 2 MB
 # hugepages on /dev/hugepages), e.g. from the host:
 #
@@ -11,6 +13,16 @@
 #       --lib build-dpdk/drivers/bus/iommufd/librte_bus_iommufd.so
 #   buildtools/vm/run-vm.sh --aw-bits 39 -- app/test/dpdk/testpmd_e2e.sh \
 #       --lib build-dpdk/drivers/bus/iommufd/librte_bus_iommufd.so --aw39
+#   buildtools/release-build.sh sid build/release/sid
+#   buildtools/vm/run-vm.sh -- app/test/dpdk/testpmd_e2e.sh \
+#       --release-build build/release/sid --case iommufd-va
+#
+# With --release-build DIR (a build of buildtools/release-build.sh; DIR/tree
+# names the release's tree), the tree is entered with chroot after /dev,
+# /proc, /sys, fresh /tmp and /run, and DIR (as /dpdk-iommufd/build) are
+# mounted into it; testpmd and the telemetry client are that release's
+# own, and every testpmd is started as
+#   dpdk-iommufd-run dpdk-testpmd ...     (the documented command)
 #
 # (meson test -C build-dpdk --suite vm runs both: app/test/dpdk/meson.build)
 #
@@ -35,6 +47,24 @@
 #                            0x7f... addresses, mapped through the memory
 #                            events of rte_malloc_heap_memory_add)
 #   type1-va, type1-pa       RTE_IOMMUFD_MODE=type1 (the control)
+#   pod                      auto mode, testpmd in a mount namespace whose
+#                            /dev holds only what a Kubernetes device plugin
+#                            hands a pod (/dev/iommu, the two VFIO cdevs,
+#                            hugepages, null/zero/random/urandom/shm/pts):
+#                            it forwards over iommufd; without the adapter
+#                            (the control) EAL's type1 code finds no
+#                            container and the ports are not probed
+#   mismatch                 (--release-build with --other-build DIR: a
+#                            build for another EAL ABI) testpmd with the
+#                            other release's adapter preloaded and that
+#                            release's DPDK libraries on LD_LIBRARY_PATH,
+#                            as on a machine with two DPDKs installed: the
+#                            adapter loads but EAL's callers bind to the
+#                            process' own EAL. It must say so in one error
+#                            line naming both ABIs and the launcher; the
+#                            process then runs on type1 (auto), or exits
+#                            with status 1 before EAL's init
+#                            (RTE_IOMMUFD_MODE=iommufd)
 #   mp                       a primary testpmd forwarding and a secondary
 #                            testpmd (--proc-type=secondary): the secondary
 #                            gets the iommufd and the device cdevs from the
@@ -54,6 +84,9 @@
 set -u
 
 lib=
+release_build=
+other_build=
+root=
 cases=()
 ports="0000:00:02.0 0000:00:03.0"
 testpmd=${TESTPMD:-/usr/bin/dpdk-testpmd}
@@ -63,13 +96,15 @@ keep=0
 
 usage() {
 	sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2
-	echo "usage: $0 --lib PATH [--case NAME]... [--aw39] [--keep-logs]" >&2
+	echo "usage: $0 {--lib PATH | --release-build DIR} [--case NAME]... [--aw39] [--keep-logs]" >&2
 	exit 2
 }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--lib) lib=$2; shift 2 ;;
+	--release-build) release_build=$2; shift 2 ;;
+	--other-build) other_build=$2; shift 2 ;;
 	--case) cases+=("$2"); shift 2 ;;
 	--aw39) cases+=(iommufd-va aw39-xmem); shift ;;
 	--keep-logs) keep=1; shift ;;
@@ -77,8 +112,7 @@ while [ $# -gt 0 ]; do
 	*) echo "unknown argument '$1'" >&2; usage ;;
 	esac
 done
-[ -n "$lib" ] || usage
-lib=$(readlink -f "$lib")
+[ -n "$lib" ] || [ -n "$release_build" ] || usage
 [ ${#cases[@]} -gt 0 ] || cases=(iommufd-va iommufd-pa iommufd-match iommufd-xmem type1-va mp)
 
 # A testpmd that died must not kill the script through its command fifo.
@@ -97,8 +131,44 @@ bail() {
 }
 
 [ "$(id -u)" = 0 ] || bail "must run as root (inside the test guest)"
-[ -x "$testpmd" ] || bail "$testpmd missing (package dpdk)"
-[ -f "$lib" ] || bail "adapter library $lib missing (build it first)"
+
+# How a testpmd is started, in the background: "exec_dpdk [ENV...] PROGRAM
+# ARGS... &" (the process replaces the background subshell, so that $! is
+# testpmd's pid). Host DPDK: with the adapter preloaded. Release tree:
+# inside the tree, through the launcher.
+if [ -n "$release_build" ]; then
+	release_build=$(readlink -f "$release_build")
+	[ -f "$release_build/tree" ] ||
+		bail "$release_build/tree missing: run buildtools/release-build.sh RELEASE $release_build on the host first"
+	root=$(cat "$release_build/tree")
+	[ -f "$root/.dpdk-iommufd-tree" ] || bail "$root is not a release tree (buildtools/release-tree.sh)"
+	launcher=/dpdk-iommufd/build/app/dpdk-iommufd-run/dpdk-iommufd-run
+	mount --rbind /dev "$root/dev" && mount -t proc proc "$root/proc" &&
+		mount --rbind /sys "$root/sys" && mount -t tmpfs tmpfs "$root/tmp" &&
+		mount -t tmpfs tmpfs "$root/run" &&
+		mount --bind "$release_build" "$root/dpdk-iommufd/build" ||
+		bail "cannot set up the mounts of the release tree $root"
+	[ -x "$root$launcher" ] || bail "no launcher in $release_build (build it with buildtools/release-build.sh)"
+	testpmd=/usr/bin/dpdk-testpmd
+	[ -x "$root$testpmd" ] || bail "$root has no $testpmd (package dpdk-dev)"
+	echo "# release tree $root: $(cat "$root/.dpdk-iommufd-tree")"
+else
+	lib=$(readlink -f "$lib")
+	[ -x "$testpmd" ] || bail "$testpmd missing (package dpdk)"
+	[ -f "$lib" ] || bail "adapter library $lib missing (build it first)"
+fi
+exec_dpdk() {
+	local envs=()
+	while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do
+		envs+=("$1")
+		shift
+	done
+	if [ -n "$root" ]; then
+		exec env -u RTE_IOMMUFD_MODE -u LD_PRELOAD "${envs[@]}" chroot "$root" "$launcher" "$@"
+	else
+		exec env -u RTE_IOMMUFD_MODE LD_PRELOAD="$lib" "${envs[@]}" "$@"
+	fi
+}
 for p in $ports; do
 	[ "$(basename "$(readlink -f /sys/bus/pci/devices/$p/driver)")" = vfio-pci ] ||
 		bail "$p is not bound to vfio-pci"
@@ -129,6 +199,7 @@ scan_fds() {
 	fd_iommu=0 fd_cdev=0 fd_container=0 fd_group=0
 	for f in /proc/"$pid"/fd/*; do
 		t=$(readlink "$f" 2>/dev/null) || continue
+		[ -z "$root" ] || t=${t#"$root"}
 		case "$t" in
 		/dev/iommu) fd_iommu=$((fd_iommu + 1)) ;;
 		/dev/vfio/devices/vfio*) fd_cdev=$((fd_cdev + 1)) ;;
@@ -156,10 +227,9 @@ run_case() {
 	faults_before=$(dmar_faults)
 	mkfifo "$in"
 	if [ "$mode" = auto ]; then
-		env -u RTE_IOMMUFD_MODE LD_PRELOAD="$lib" "$testpmd" "${args[@]}" \
-			< "$in" > "$log" 2>&1 &
+		exec_dpdk "${wrap[@]}" "$testpmd" "${args[@]}" < "$in" > "$log" 2>&1 &
 	else
-		env RTE_IOMMUFD_MODE="$mode" LD_PRELOAD="$lib" "$testpmd" "${args[@]}" \
+		exec_dpdk RTE_IOMMUFD_MODE="$mode" "$testpmd" "${args[@]}" \
 			< "$in" > "$log" 2>&1 &
 	fi
 	pid=$!
@@ -276,7 +346,7 @@ run_mp_case() {
 	local eal=(-l 0-1 -n 1 --file-prefix=e2e_mp)
 
 	mkfifo "$pin" "$sin"
-	env -u RTE_IOMMUFD_MODE LD_PRELOAD="$lib" "$testpmd" "${eal[@]}" -a 0000:00:02.0 \
+	exec_dpdk "$testpmd" "${eal[@]}" -a 0000:00:02.0 \
 		-a 0000:00:03.0 -- -i --forward-mode=io --nb-cores=1 < "$pin" > "$plog" 2>&1 &
 	ppid=$!
 	exec 5> "$pin"
@@ -294,7 +364,7 @@ run_mp_case() {
 		stop_testpmd "$ppid" 5
 		return 1
 	fi
-	env -u RTE_IOMMUFD_MODE LD_PRELOAD="$lib" "$testpmd" "${eal[@]}" \
+	exec_dpdk "$testpmd" "${eal[@]}" \
 		--proc-type=secondary -- -i < "$sin" > "$slog" 2>&1 &
 	spid=$!
 	exec 6> "$sin"
@@ -338,7 +408,7 @@ check_telemetry() {
 	local prefix=$1 out=$work/telemetry.json try
 	for try in 1 2 3; do
 		printf '/iommufd/devices\n/iommufd/caps,0000:00:02.0\n/iommufd/mappings\n' |
-			timeout 30 python3 /usr/bin/dpdk-telemetry.py -f "$prefix" > "$out" 2>&1
+			timeout 30 ${root:+chroot "$root"} python3 /usr/bin/dpdk-telemetry.py -f "$prefix" > "$out" 2>&1
 		echo "# telemetry attempt $try: exit status $?"
 		sed 's/^/# telemetry: /' "$out"
 		grep -q '"mode": "iommufd"' "$out" &&
@@ -423,8 +493,92 @@ check_out_of_range() {
 	return 0
 }
 
-# EAL arguments added by a case.
+# EAL arguments added by a case; a command testpmd runs under.
 eal_extra=()
+wrap=()
+
+# A pod's view of /dev, as a Kubernetes device plugin builds it: the
+# standard nodes, /dev/iommu and the VFIO cdevs, hugepages; no
+# /dev/vfio/vfio, no group nodes. "pod.sh PROGRAM ARGS" runs PROGRAM in a
+# new mount namespace with that /dev (started under unshare --mount).
+cat > "$work/pod.sh" <<'POD'
+set -e
+src=$(mktemp -d /tmp/pod-dev.XXXXXX)
+mount --rbind /dev "$src"
+mount -t tmpfs -o mode=0755 pod-dev /dev
+for n in null zero full random urandom tty iommu; do
+	touch "/dev/$n"
+	mount --bind "$src/$n" "/dev/$n"
+done
+mkdir -p /dev/vfio/devices /dev/hugepages /dev/shm /dev/pts
+for c in "$src"/vfio/devices/vfio*; do
+	touch "/dev/vfio/devices/${c##*/}"
+	mount --bind "$c" "/dev/vfio/devices/${c##*/}"
+done
+mount -t hugetlbfs -o pagesize=2M pod-hugepages /dev/hugepages
+mount -t tmpfs pod-shm /dev/shm
+umount -l "$src"
+exec "$@"
+POD
+
+# mismatch: an adapter built for another EAL ABI, loaded for real.
+run_mismatch_case() {
+	local name=$1 log=$work/$1.log other tree compat rc node line
+
+	[ -n "$root" ] && [ -n "$other_build" ] || { why="needs --release-build and --other-build"; return 1; }
+	other=$(readlink -f "$other_build")
+	tree=$(cat "$other/tree" 2>/dev/null) || { why="$other/tree missing (buildtools/release-build.sh)"; return 1; }
+	node=$(sed -n 's/^#define IFB_EAL_NODE "\(.*\)"/\1/p' "$other/drivers/bus/iommufd/bus_iommufd_config.h")
+	# The other release's DPDK libraries and the adapter built against
+	# them, where the chroot sees them (its /tmp).
+	compat=$root/tmp/compat
+	mkdir -p "$compat"
+	cp -a "$tree"/usr/lib/x86_64-linux-gnu/librte_*.so.* "$compat"/ &&
+		cp -L "$other"/drivers/bus/iommufd/librte_bus_iommufd.so "$other"/lib/librte_iommufd.so.0 \
+			"$other"/lib/librte_pasid.so.0 "$compat"/ || { why="cannot copy the $node build"; return 1; }
+	echo quit | timeout 300 chroot "$root" env LD_LIBRARY_PATH=/tmp/compat \
+		LD_PRELOAD=/tmp/compat/librte_bus_iommufd.so "$testpmd" -l 0-1 -n 1 --in-memory \
+		-a 0000:00:02.0 -a 0000:00:03.0 -- -i > "$log" 2>&1
+	rc=$?
+	line=$(grep -m1 "BUS_IOMMUFD: this process runs .*librte_eal.so.[0-9]* (EAL ABI DPDK_[0-9]*) but this adapter .* was built for DPDK .* ($node): EAL's callers will not reach it .*dpdk-iommufd-run" "$log")
+	echo "# auto, exit status $rc: $line"
+	[ -n "$line" ] || { why="no mismatch error line from the $node adapter"; return 1; }
+	grep -q 'Port 0: ' "$log" || { why="testpmd did not go on over type1 in auto mode"; return 1; }
+	echo quit | timeout 300 chroot "$root" env LD_LIBRARY_PATH=/tmp/compat RTE_IOMMUFD_MODE=iommufd \
+		LD_PRELOAD=/tmp/compat/librte_bus_iommufd.so "$testpmd" -l 0-1 -n 1 --in-memory \
+		-a 0000:00:02.0 -a 0000:00:03.0 -- -i > "$log.forced" 2>&1
+	rc=$?
+	grep -m2 BUS_IOMMUFD "$log.forced" | sed 's/^/# iommufd forced: /'
+	echo "# iommufd forced: exit status $rc"
+	[ $rc = 1 ] || { why="with RTE_IOMMUFD_MODE=iommufd the process did not stop (status $rc)"; return 1; }
+	grep -q "RTE_IOMMUFD_MODE=iommufd: iommufd cannot serve this process" "$log.forced" ||
+		{ why="no forced-mode error line"; return 1; }
+	! grep -q 'EAL: Detected' "$log.forced" || { why="EAL initialisation ran although iommufd was forced"; return 1; }
+	return 0
+}
+
+# pod: testpmd forwards over iommufd with the pod's /dev; the stock EAL
+# with the same /dev (the control) probes no port.
+run_pod_case() {
+	local name=$1 rc log=$work/$1.control.log
+
+	wrap=(unshare --mount --propagation private bash "$work/pod.sh")
+	run_case "$name" auto va forward
+	rc=$?
+	wrap=()
+	[ $rc = 0 ] || return $rc
+	echo quit | timeout 120 unshare --mount --propagation private bash "$work/pod.sh" \
+		env -u LD_PRELOAD -u RTE_IOMMUFD_MODE "$testpmd" -l 0-1 -n 1 --in-memory \
+		-a 0000:00:02.0 -a 0000:00:03.0 -- -i > "$log" 2>&1
+	echo "# control (stock EAL in the pod): exit status $?"
+	grep -E 'VFIO|vfio|No probed' "$log" | head -n 5 | sed 's/^/# control: /'
+	if ! grep -q 'No probed ethernet devices' "$log"; then
+		why="the stock EAL probed ports without /dev/vfio/vfio (control)"
+		diag "$log"
+		return 1
+	fi
+	return 0
+}
 
 # iommufd-match: forwarding over coalesced mappings, and the adapter said so.
 run_match_case() {
@@ -460,6 +614,8 @@ for c in "${cases[@]}"; do
 	type1-pa) run_case "$c" type1 pa forward ;;
 	aw39-xmem) run_case "$c" auto va out-of-range --mp-alloc=xmem ;;
 	mp) run_mp_case "$c" ;;
+	pod) run_pod_case "$c" ;;
+	mismatch) run_mismatch_case "$c" ;;
 	*) why="unknown case"; false ;;
 	esac
 	if [ $? = 0 ]; then
