@@ -4,13 +4,13 @@
 # The main job, in the test VM (emulated Intel VT-d, two e1000e NICs on
 # vfio-pci): what iommufd reports for the NICs (dpdk-iommufd-info), then
 # Debian's unmodified dpdk-testpmd forwarding between them over iommufd
-# (librte_bus_iommufd preloaded), with the legacy type1 path as the
+# (started with dpdk-iommufd-run), with the legacy type1 path as the
 # control. Installs the dependencies, builds, and builds or reuses the
 # cached guest kernel.
 #
 # On a machine with an IOMMU and the NICs bound to vfio-pci, run directly:
 #   build/app/dpdk-iommufd-info/dpdk-iommufd-info
-#   LD_PRELOAD=build/drivers/bus/iommufd/librte_bus_iommufd.so \
+#   build/app/dpdk-iommufd-run/dpdk-iommufd-run \
 #       dpdk-testpmd -l 0-1 -a BDF1 -a BDF2 -- -i --forward-mode=io
 set -euo pipefail
 
@@ -29,5 +29,5 @@ echo "=== dpdk-iommufd-info in the VM"
 
 echo "=== dpdk-testpmd over iommufd, and over type1 (the control), in the VM"
 exec "$top/buildtools/vm/run-vm.sh" -- "$top/app/test/dpdk/testpmd_e2e.sh" \
-	--lib "$build/drivers/bus/iommufd/librte_bus_iommufd.so" \
+	--launcher "$build/app/dpdk-iommufd-run/dpdk-iommufd-run" \
 	--case iommufd-va --case type1-va

@@ -86,6 +86,7 @@ set -u
 lib=
 release_build=
 other_build=
+launcher=
 root=
 cases=()
 ports="0000:00:02.0 0000:00:03.0"
@@ -96,7 +97,7 @@ keep=0
 
 usage() {
 	sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2
-	echo "usage: $0 {--lib PATH | --release-build DIR} [--case NAME]... [--aw39] [--keep-logs]" >&2
+	echo "usage: $0 {--lib PATH | --launcher PATH | --release-build DIR} [--case NAME]... [--aw39] [--keep-logs]" >&2
 	exit 2
 }
 
@@ -104,6 +105,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--lib) lib=$2; shift 2 ;;
 	--release-build) release_build=$2; shift 2 ;;
+	--launcher) launcher=$2; shift 2 ;;
 	--other-build) other_build=$2; shift 2 ;;
 	--case) cases+=("$2"); shift 2 ;;
 	--aw39) cases+=(iommufd-va aw39-xmem); shift ;;
@@ -112,7 +114,7 @@ while [ $# -gt 0 ]; do
 	*) echo "unknown argument '$1'" >&2; usage ;;
 	esac
 done
-[ -n "$lib" ] || [ -n "$release_build" ] || usage
+[ -n "$lib" ] || [ -n "$launcher" ] || [ -n "$release_build" ] || usage
 [ ${#cases[@]} -gt 0 ] || cases=(iommufd-va iommufd-pa iommufd-match iommufd-xmem type1-va mp)
 
 # A testpmd that died must not kill the script through its command fifo.
@@ -134,8 +136,9 @@ bail() {
 
 # How a testpmd is started, in the background: "exec_dpdk [ENV...] PROGRAM
 # ARGS... &" (the process replaces the background subshell, so that $! is
-# testpmd's pid). Host DPDK: with the adapter preloaded. Release tree:
-# inside the tree, through the launcher.
+# testpmd's pid), under the command in "wrap" if any. Host DPDK: through
+# the launcher (--launcher) or with the adapter preloaded (--lib). Release
+# tree: inside the tree, through the tree build's launcher.
 if [ -n "$release_build" ]; then
 	release_build=$(readlink -f "$release_build")
 	[ -f "$release_build/tree" ] ||
@@ -152,6 +155,10 @@ if [ -n "$release_build" ]; then
 	testpmd=/usr/bin/dpdk-testpmd
 	[ -x "$root$testpmd" ] || bail "$root has no $testpmd (package dpdk-dev)"
 	echo "# release tree $root: $(cat "$root/.dpdk-iommufd-tree")"
+elif [ -n "$launcher" ]; then
+	launcher=$(readlink -f "$launcher")
+	[ -x "$testpmd" ] || bail "$testpmd missing (package dpdk)"
+	[ -x "$launcher" ] || bail "launcher $launcher missing (build it first)"
 else
 	lib=$(readlink -f "$lib")
 	[ -x "$testpmd" ] || bail "$testpmd missing (package dpdk)"
@@ -165,8 +172,10 @@ exec_dpdk() {
 	done
 	if [ -n "$root" ]; then
 		exec env -u RTE_IOMMUFD_MODE -u LD_PRELOAD "${envs[@]}" chroot "$root" "$launcher" "$@"
+	elif [ -n "$launcher" ]; then
+		exec env -u RTE_IOMMUFD_MODE -u LD_PRELOAD "${envs[@]}" "${wrap[@]}" "$launcher" "$@"
 	else
-		exec env -u RTE_IOMMUFD_MODE LD_PRELOAD="$lib" "${envs[@]}" "$@"
+		exec env -u RTE_IOMMUFD_MODE LD_PRELOAD="$lib" "${envs[@]}" "${wrap[@]}" "$@"
 	fi
 }
 for p in $ports; do
@@ -227,7 +236,7 @@ run_case() {
 	faults_before=$(dmar_faults)
 	mkfifo "$in"
 	if [ "$mode" = auto ]; then
-		exec_dpdk "${wrap[@]}" "$testpmd" "${args[@]}" < "$in" > "$log" 2>&1 &
+		exec_dpdk "$testpmd" "${args[@]}" < "$in" > "$log" 2>&1 &
 	else
 		exec_dpdk RTE_IOMMUFD_MODE="$mode" "$testpmd" "${args[@]}" \
 			< "$in" > "$log" 2>&1 &
