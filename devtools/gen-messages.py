@@ -144,6 +144,10 @@ ADVICE_BY_HINT = [
      'Move the mappings or allow_iovas ranges out of the device\'s reserved regions '
      '(query rte_iommufd_ioas_iova_ranges() after attach).'),
     (r'^PASID 0 is the RID', None, 'Use rte_iommufd_device_attach()/detach() for the RID, or a PASID from 1 up.'),
+    (r'^kernel: no PASID attach', None,
+     'The running kernel has neither PASID attach (VFIO_DEVICE_ATTACH_PASID) nor PASID-capable '
+     'page tables (IOMMU_HWPT_ALLOC_PASID): Linux 6.15 or later. Debian\'s 6.12 reports PASID '
+     'widths but cannot attach PASIDs; the RID paths work. See :doc:`troubleshooting`.'),
     (r'predates PASID', None, 'PASID attach needs Linux 6.15 or later.'),
     (r'no usable PASID', None,
      'The device cannot tag DMA with a PASID here: check the kernel (CONFIG_PCI_PASID, scalable '
@@ -216,7 +220,9 @@ ADVICE_BY_HINT = [
     (r'namespace is wider than the device', None,
      'Narrow the namespace (rte_pasid_space_narrow()) to the smallest width of its devices '
      '(rte_pasid_shared_width()); see :doc:`pasid_model`.'),
-    (r'does not report PASID widths', None, 'PASIDs need Linux 6.15 or later.'),
+    (r'does not report PASID widths|^kernel: no PASID reporting', None,
+     'The running kernel does not report PASID widths in IOMMU_GET_HW_INFO: Linux 6.15 or later '
+     '(or a kernel with that change backported, as Debian\'s 6.12).'),
     (r'has no PASID support, or PASID is not enabled', None,
      'See :doc:`troubleshooting` (the PASID width is 0).'),
     (r'not attached to this address space', None, 'Detach from the space the RID or PASID was attached to.'),

@@ -448,18 +448,81 @@ out:
 	return rc;
 }
 
+/*
+ * What the running kernel lacks, in words: each feature the probe found
+ * missing, with the kernel release that brought it. The probe decides,
+ * never the version number.
+ */
+static const struct {
+	uint64_t feature;
+	const char *lack;
+} kernel_lacks[] = {
+	{ RTE_IOMMUFD_FEAT_HWPT_ALLOC, "kernel: no IOMMU_HWPT_ALLOC (needs Linux 6.6+)" },
+	{ RTE_IOMMUFD_FEAT_HW_INFO, "kernel: no IOMMU_GET_HW_INFO (needs Linux 6.6+)" },
+	{ RTE_IOMMUFD_FEAT_DIRTY_TRACKING, "kernel: no dirty tracking (needs Linux 6.7+)" },
+	{ RTE_IOMMUFD_FEAT_HWPT_INVALIDATE, "kernel: no IOMMU_HWPT_INVALIDATE (needs Linux 6.8+)" },
+	{ RTE_IOMMUFD_FEAT_FAULT_QUEUE, "kernel: no fault queues, IOMMU_FAULT_QUEUE_ALLOC (needs Linux 6.11+)" },
+	{ RTE_IOMMUFD_FEAT_IOAS_MAP_FILE, "kernel: no IOMMU_IOAS_MAP_FILE (needs Linux 6.13+)" },
+	{ RTE_IOMMUFD_FEAT_VIOMMU, "kernel: no vIOMMU objects (needs Linux 6.13+)" },
+	{ RTE_IOMMUFD_FEAT_IOAS_CHANGE_PROCESS, "kernel: no IOMMU_IOAS_CHANGE_PROCESS (needs Linux 6.13+)" },
+	{ RTE_IOMMUFD_FEAT_VEVENTQ, "kernel: no vEVENTQs (needs Linux 6.15+)" },
+	{ RTE_IOMMUFD_FEAT_HW_INFO_PASID, "kernel: no PASID reporting in IOMMU_GET_HW_INFO (needs Linux 6.15+)" },
+	{ RTE_IOMMUFD_FEAT_PASID, "kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)" },
+	{ RTE_IOMMUFD_FEAT_HW_QUEUE, "kernel: no IOMMU_HW_QUEUE_ALLOC (needs Linux 6.17+)" },
+	{ RTE_IOMMUFD_FEAT_HW_INFO_INPUT_TYPE, "kernel: no IOMMU type selection in IOMMU_GET_HW_INFO (needs Linux 6.17+)" },
+};
+
+/* PASID attach is probed through a device: true once one could be opened. */
+static bool pasid_probed;
+
 static void
 report_features(struct rte_iommufd *ctx)
 {
 	uint64_t f = rte_iommufd_features(ctx);
+	size_t k, shown = 0;
 	int i;
 
 	obj_open("kernel_features", "iommufd features of the running kernel");
 	for (i = 0; i < RTE_IOMMUFD_FEAT_COUNT; i++)
 		kv_bool(rte_iommufd_feature_name(1ull << i), (f >> i) & 1);
 	obj_close();
+	arr_open("kernel_lacks", "what the running kernel lacks");
+	for (k = 0; k < sizeof(kernel_lacks) / sizeof(kernel_lacks[0]); k++) {
+		const char *s = kernel_lacks[k].lack;
+
+		if (f & kernel_lacks[k].feature)
+			continue;
+		if (kernel_lacks[k].feature == RTE_IOMMUFD_FEAT_PASID && !pasid_probed)
+			s = "kernel: PASID attach not probed (no device could be opened)";
+		if (json) {
+			json_key(NULL);
+			json_str(s);
+		} else {
+			printf("%*s%s\n", depth * 2, "", s);
+		}
+		shown++;
+	}
+	if (!json && shown == 0)
+		printf("%*snothing the library uses\n", depth * 2, "");
+	arr_close();
 	if (!json)
 		putchar('\n');
+}
+
+/* Open and close one device so that the library probes PASID attach. */
+static void
+probe_pasid(struct rte_iommufd *ctx, const struct pci_dev *devs, unsigned int n)
+{
+	struct rte_iommufd_device *dev;
+	unsigned int i;
+
+	for (i = 0; i < n && !pasid_probed; i++) {
+		if (devs[i].cdev[0] == '\0' ||
+		    rte_iommufd_device_open(ctx, devs[i].bdf, NULL, &dev) < 0)
+			continue;
+		rte_iommufd_device_close(dev);
+		pasid_probed = true;
+	}
 }
 
 static void
@@ -584,6 +647,7 @@ main(int argc, char **argv)
 		need_comma = false;
 		kv_uint("schema_version", JSON_SCHEMA_VERSION);
 	}
+	probe_pasid(ctx, devs, ndev);
 	report_features(ctx);
 	arr_open("devices", NULL);
 	for (i = 0; i < ndev; i++) {

@@ -162,7 +162,7 @@ hw_info_struct_sizes(void)
 	/* As the kernel fills it: the library's 128-byte vendor buffer. */
 	uint64_t data[16] = { 0, 0xd2008c222f0686ull, 0x490080f00f4aull };
 	uint64_t all = RTE_IOMMUFD_FEAT_HW_INFO | RTE_IOMMUFD_FEAT_DIRTY_TRACKING |
-		       RTE_IOMMUFD_FEAT_PASID;
+		       RTE_IOMMUFD_FEAT_HW_INFO_PASID | RTE_IOMMUFD_FEAT_PASID;
 
 	/* 6.15+: width and PASID capabilities reported. */
 	memset(&cmd, 0, sizeof(cmd));
@@ -188,9 +188,20 @@ hw_info_struct_sizes(void)
 	TEST_ASSERT_EQUAL(info.pasid_reason, RTE_IOMMUFD_PASID_NOT_SUPPORTED, "reason");
 	TEST_ASSERT_EQUAL(info.capabilities, RTE_IOMMUFD_HW_CAP_PCI_ATS_NOT_SUPPORTED, "PRIV dropped");
 
+	/* Debian's 6.12: widths reported (backport), no PASID attach: none usable. */
+	cmd.out_max_pasid_log2 = 20;
+	cmd.out_capabilities = RTE_IOMMUFD_HW_CAP_PCI_PASID_EXEC;
+	ifd_hw_info_decode(&cmd, all & ~RTE_IOMMUFD_FEAT_PASID, data, &info);
+	TEST_ASSERT_EQUAL(info.max_pasid_log2, 0, "no usable width");
+	TEST_ASSERT_EQUAL(info.pasid_reason, RTE_IOMMUFD_PASID_KERNEL_NO_ATTACH, "reason");
+	TEST_ASSERT_EQUAL(info.capabilities, 0, "EXEC dropped");
+	TEST_ASSERT_CONTAINS(rte_iommufd_pasid_reason_str(info.pasid_reason),
+			     "kernel: no PASID attach");
+
 	/* 6.7..6.14: 40-byte struct, byte 28 reserved: width 0, reason old kernel. */
 	cmd.out_max_pasid_log2 = 0;
-	ifd_hw_info_decode(&cmd, all & ~RTE_IOMMUFD_FEAT_PASID, data, &info);
+	ifd_hw_info_decode(&cmd, all & ~(RTE_IOMMUFD_FEAT_PASID | RTE_IOMMUFD_FEAT_HW_INFO_PASID),
+			   data, &info);
 	TEST_ASSERT_EQUAL(info.max_pasid_log2, 0, "no width");
 	TEST_ASSERT_EQUAL(info.pasid_reason, RTE_IOMMUFD_PASID_KERNEL_TOO_OLD, "reason");
 	TEST_ASSERT(info.capabilities_valid, "caps still valid");

@@ -20,6 +20,10 @@
 #   --kernel DIR       directory holding the guest's bzImage (default: what
 #                      build-guest-kernel.sh builds or finds in the cache;
 #                      environment: DPDK_IOMMUFD_KERNEL)
+#   --kernel-series S  the guest kernel of series S (7.3 or 6.12, see
+#                      fetch-kernel-source.sh), built or found in the cache
+#                      by build-guest-kernel.sh --series S; overrides
+#                      DPDK_IOMMUFD_KERNEL (not --kernel)
 #   --log FILE         where to write the guest's console log (default: in
 #                      the run directory, kept only when the run fails)
 #   --cwd DIR          working directory of PROGRAM (default: the current one)
@@ -34,15 +38,19 @@
 # /var/cache/dpdk-iommufd), DPDK_IOMMUFD_KERNEL (as --kernel), TMPDIR
 # (where the run directory is made, default /tmp).
 #
-# In the guest, PROGRAM runs in --cwd with this script's environment (minus
-# XDG_RUNTIME_DIR and DBUS_SESSION_BUS_ADDRESS), the --env settings, and
+# In the guest, PROGRAM runs in --cwd with only this environment: PATH,
+# HOME, USER, LOGNAME, SHELL, TZ, LANG, LANGUAGE and LC_* of this script's,
+# the --env settings, and
 #   TMPDIR=/tmp  DPDK_IOMMUFD_VM=1  DPDK_IOMMUFD_VM_OUT=<run directory>
+# Nothing else of the host's environment reaches the guest (a host TEST_ONLY,
+# LD_PRELOAD or RTE_IOMMUFD_MODE does not): what a test needs, it passes
+# with --env.
 # DPDK_IOMMUFD_VM_OUT is writable in the guest and readable on the host
 # afterwards (with --keep). Everything else of the host is read-only. /tmp,
 # /run, /dev/shm are fresh tmpfs; what the host has below /tmp or /run is
 # hidden, except the top directories (e.g. /tmp/ci-clone) holding: --cwd,
-# PROGRAM, absolute-path arguments that exist, LD_PRELOAD and
-# LD_LIBRARY_PATH entries, this source tree, and --expose paths.
+# PROGRAM, absolute-path arguments that exist, the entries of LD_PRELOAD
+# and LD_LIBRARY_PATH given with --env, this source tree, and --expose paths.
 #
 # Output: PROGRAM's stdout and stderr, printed on this script's stdout and
 # stderr after the guest has powered off (the console goes to the log
@@ -69,6 +77,8 @@ aw_bits=48
 timeout=600
 mem=1536
 kernel=${DPDK_IOMMUFD_KERNEL:-}
+kernel_opt=
+series=
 log=
 cwd=$PWD
 keep=0
@@ -84,7 +94,8 @@ while [ $# -gt 0 ]; do
 	--aw-bits) need_arg "$@"; aw_bits=$2; shift 2 ;;
 	--timeout) need_arg "$@"; timeout=$2; shift 2 ;;
 	--mem) need_arg "$@"; mem=$2; shift 2 ;;
-	--kernel) need_arg "$@"; kernel=$2; shift 2 ;;
+	--kernel) need_arg "$@"; kernel=$2; kernel_opt=1; shift 2 ;;
+	--kernel-series) need_arg "$@"; series=$2; shift 2 ;;
 	--log) need_arg "$@"; log=$2; shift 2 ;;
 	--cwd) need_arg "$@"; cwd=$2; shift 2 ;;
 	--env) need_arg "$@"; envs+=("$2"); shift 2 ;;
@@ -120,7 +131,11 @@ for tool in timeout realpath bc; do
 done
 
 # Kernel and initramfs (both cached).
-if [ -z "$kernel" ]; then
+if [ -n "$series" ] && [ -z "$kernel_opt" ]; then
+	[[ "$series" =~ ^[0-9]+\.[0-9]+$ ]] || usage_error "--kernel-series takes a series like 6.12, not '$series'"
+	kernel=$("$here/build-guest-kernel.sh" --series "$series" "$cache") ||
+		die "no guest kernel of series $series: build-guest-kernel.sh failed (see above)"
+elif [ -z "$kernel" ]; then
 	kernel=$("$here/build-guest-kernel.sh" "$cache") ||
 		die "no guest kernel: build-guest-kernel.sh failed (see above)"
 fi
@@ -162,12 +177,13 @@ esac
 for a in "${@:2}"; do
 	add_expose "$a"
 done
-for var in LD_PRELOAD LD_LIBRARY_PATH; do
-	if [ -n "${!var:-}" ]; then
+for e in "${envs[@]}"; do
+	case "${e%%=*}" in
+	LD_PRELOAD|LD_LIBRARY_PATH)
 		while IFS= read -r p; do
 			add_expose "$p"
-		done < <(tr ' :' '\n' <<<"${!var}")
-	fi
+		done < <(tr ' :' '\n' <<<"${e#*=}") ;;
+	esac
 done
 
 # The job: environment, working directory, command.
@@ -175,10 +191,11 @@ q() { printf '%q' "$1"; }
 {
 	echo '#!/bin/bash'
 	echo '# Written by run-vm.sh; run by the guest init inside chroot /host.'
+	# Only the basics of the host's environment; the rest comes from --env.
 	while IFS= read -r name; do
 		case "$name" in
-		PWD|OLDPWD|SHLVL|_|TMPDIR|XDG_RUNTIME_DIR|DBUS_SESSION_BUS_ADDRESS) continue ;;
-		DPDK_IOMMUFD_VM|DPDK_IOMMUFD_VM_OUT) continue ;;
+		PATH|HOME|USER|LOGNAME|SHELL|TZ|LANG|LANGUAGE|LC_*) ;;
+		*) continue ;;
 		esac
 		echo "export $name=$(q "${!name}")"
 	done < <(compgen -e)

@@ -287,6 +287,7 @@ rte_iommufd_device_open(struct rte_iommufd *ctx, const char *bdf,
 		return ifd_fail(ret, bind_hint(ret, token != NULL),
 				"VFIO_DEVICE_BIND_IOMMUFD %s (%s) to iommufd %d", addr, cdev, ctx->fd);
 	}
+	ifd_probe_pasid(ctx, fd);
 	ret = rte_iommufd_device_create(ctx, addr, bind.out_devid, &ifd_vfio_cdev_ops,
 					NULL, devp);
 	if (ret < 0) {
@@ -438,7 +439,7 @@ ifd_check_pasid(struct rte_iommufd_device *dev, const char *op, uint32_t pasid, 
 		return ifd_fail(-EINVAL, "PASID 0 is the RID (IOMMU_NO_PASID): use rte_iommufd_device_attach()/detach()",
 				"%s %s pasid 0 -> hwpt %u", op, dev->name, pt_id);
 	if (!(dev->ctx->features & RTE_IOMMUFD_FEAT_PASID))
-		return ifd_fail(-EOPNOTSUPP, "the kernel predates PASID attach (Linux 6.15+)",
+		return ifd_fail(-EOPNOTSUPP, "kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)",
 				"%s %s pasid %u", op, dev->name, pasid);
 	if (!dev->hw_info_valid)
 		return 0;

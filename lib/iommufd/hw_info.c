@@ -17,11 +17,13 @@ rte_iommufd_pasid_reason_str(enum rte_iommufd_pasid_reason reason)
 	case RTE_IOMMUFD_PASID_USABLE:
 		return "PASIDs usable";
 	case RTE_IOMMUFD_PASID_KERNEL_TOO_OLD:
-		return "the kernel does not report PASID widths (needs Linux 6.15 or later)";
+		return "kernel: no PASID reporting in IOMMU_GET_HW_INFO (needs Linux 6.15+)";
 	case RTE_IOMMUFD_PASID_NOT_SUPPORTED:
 		return "the device or its IOMMU has no PASID support, or PASID is not enabled";
 	case RTE_IOMMUFD_PASID_NO_HW_INFO:
 		return "the kernel has no IOMMU_GET_HW_INFO (needs Linux 6.6 or later)";
+	case RTE_IOMMUFD_PASID_KERNEL_NO_ATTACH:
+		return "kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)";
 	}
 	return "unknown reason";
 }
@@ -44,10 +46,14 @@ ifd_hw_info_decode(const struct ifd_iommu_hw_info *cmd, uint64_t features,
 		info->capabilities = cmd->out_capabilities;
 		info->capabilities_valid = true;
 	}
-	if (!(features & RTE_IOMMUFD_FEAT_PASID)) {
+	if (!(features & RTE_IOMMUFD_FEAT_HW_INFO_PASID)) {
 		/* Byte 28 was a reserved zero word: the width reads 0. */
 		info->max_pasid_log2 = 0;
 		info->pasid_reason = RTE_IOMMUFD_PASID_KERNEL_TOO_OLD;
+	} else if (!(features & RTE_IOMMUFD_FEAT_PASID)) {
+		/* Widths are reported, PASIDs cannot be attached: none usable. */
+		info->max_pasid_log2 = 0;
+		info->pasid_reason = RTE_IOMMUFD_PASID_KERNEL_NO_ATTACH;
 	} else if (cmd->out_max_pasid_log2 == 0) {
 		info->pasid_reason = RTE_IOMMUFD_PASID_NOT_SUPPORTED;
 	} else {

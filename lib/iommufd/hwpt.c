@@ -63,7 +63,7 @@ rte_iommufd_hwpt_alloc_ex(struct rte_iommufd_device *dev, uint32_t pt_id,
 				"IOMMU_HWPT_ALLOC %s", dev->name);
 	if ((flags & RTE_IOMMUFD_HWPT_ALLOC_PASID) &&
 	    !(dev->ctx->features & RTE_IOMMUFD_FEAT_PASID))
-		return ifd_fail(-EOPNOTSUPP, "the kernel predates PASID support (Linux 6.15+)",
+		return ifd_fail(-EOPNOTSUPP, "kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)",
 				"IOMMU_HWPT_ALLOC %s pt %u flags 0x%x", dev->name, pt_id, flags);
 
 	hwpt = calloc(1, sizeof(*hwpt));

@@ -19,6 +19,8 @@ struct rte_iommufd {
 	int fd;
 	bool owned;
 	uint64_t features;
+	/* RTE_IOMMUFD_FEAT_PASID is decided (it needs a device to probe). */
+	bool pasid_probed;
 	/* HWPTs allocated through this context, to explain attach errors. */
 	pthread_mutex_t lock;
 	struct rte_iommufd_hwpt *hwpts;
@@ -105,6 +107,7 @@ bool ifd_space_attached(struct rte_iommufd_space *sp, const struct rte_iommufd_d
 
 /* Features probed from an open iommufd (exposed for tests). */
 uint64_t ifd_probe_features(int fd);
+void ifd_probe_pasid(struct rte_iommufd *ctx, int vfio_fd);
 
 /* Interpret a kernel GET_HW_INFO answer (pure; exposed for tests). @data
  * holds the vendor buffer the kernel filled: at least min(cmd->data_len,

@@ -83,9 +83,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		CHECK(!info.capabilities_valid && info.capabilities == 0);
 	}
-	if (!(features & RTE_IOMMUFD_FEAT_PASID)) {
+	if (!(features & RTE_IOMMUFD_FEAT_HW_INFO_PASID)) {
 		CHECK(info.max_pasid_log2 == 0);
 		CHECK(info.pasid_reason == RTE_IOMMUFD_PASID_KERNEL_TOO_OLD);
+	} else if (!(features & RTE_IOMMUFD_FEAT_PASID)) {
+		CHECK(info.max_pasid_log2 == 0);
+		CHECK(info.pasid_reason == RTE_IOMMUFD_PASID_KERNEL_NO_ATTACH);
 	} else if (cmd.out_max_pasid_log2 == 0) {
 		CHECK(info.max_pasid_log2 == 0);
 		CHECK(info.pasid_reason == RTE_IOMMUFD_PASID_NOT_SUPPORTED);

@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """dpdk-iommufd-info against the real kernel, inside the test VM: its JSON
 is checked against sysfs, its exit codes against what it was asked, and a
-device held by another iommufd is reported busy without failing the run.
+device held by another iommufd is reported busy without failing the run,
+and what the kernel lacks is said in words: whether the kernel has PASID
+attach is asked of the kernel itself (a raw IOMMU_HWPT_ALLOC with
+IOMMU_HWPT_ALLOC_PASID), never read from its version, and the tool's report
+must agree. Runs unchanged on every guest kernel (7.3, 6.12).
 TAP output. Usage: test_info_tool.py PATH_TO_dpdk-iommufd-info"""
 
 import fcntl
@@ -15,6 +19,43 @@ import sys
 
 TOOL = sys.argv[1]
 results = []
+
+NO_PASID_ATTACH = 'kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)'
+VFIO_DEVICE_BIND_IOMMUFD = 0x3B76
+IOMMU_DESTROY = 0x3B80
+IOMMU_IOAS_ALLOC = 0x3B81
+IOMMU_HWPT_ALLOC = 0x3B89
+IOMMU_HWPT_ALLOC_PASID = 1 << 3
+
+
+def kernel_has_pasid_attach(bdf='0000:00:02.0'):
+    """Ask the kernel directly: IOMMU_HWPT_ALLOC with ALLOC_PASID on a NIC
+    bound to a fresh iommufd (the emulated VT-d is in scalable mode, so a
+    kernel with PASID attach accepts it; one without answers EOPNOTSUPP)."""
+    cdev = os.listdir('/sys/bus/pci/devices/%s/vfio-dev' % bdf)[0]
+    ifd = os.open('/dev/iommu', os.O_RDWR)
+    dfd = os.open('/dev/vfio/devices/' + cdev, os.O_RDWR)
+    try:
+        bind = bytearray(struct.pack('IIiIQ', 24, 0, ifd, 0, 0))
+        fcntl.ioctl(dfd, VFIO_DEVICE_BIND_IOMMUFD, bind)
+        dev_id = struct.unpack_from('I', bind, 12)[0]
+        ioas = bytearray(struct.pack('III', 12, 0, 0))
+        fcntl.ioctl(ifd, IOMMU_IOAS_ALLOC, ioas)
+        ioas_id = struct.unpack_from('I', ioas, 8)[0]
+        hwpt = bytearray(struct.pack('IIIIIIIIQII', 48, IOMMU_HWPT_ALLOC_PASID, dev_id,
+                                     ioas_id, 0, 0, 0, 0, 0, 0, 0))
+        try:
+            fcntl.ioctl(ifd, IOMMU_HWPT_ALLOC, hwpt)
+        except OSError as e:
+            if e.errno != 95:   # EOPNOTSUPP
+                raise
+            return False
+        fcntl.ioctl(ifd, IOMMU_DESTROY, bytearray(struct.pack(
+            'II', 8, struct.unpack_from('I', hwpt, 16)[0])))
+        return True
+    finally:
+        os.close(dfd)
+        os.close(ifd)
 
 
 def case(fn):
@@ -43,8 +84,10 @@ def json_matches_sysfs():
     expect(rc == 0, 'exit %d: %s' % (rc, err))
     doc = json.loads(out)
     expect(doc['schema_version'] == 1, 'schema version')
-    expect(doc['kernel_features']['pasid'] is True, 'the 7.x kernel reports PASID widths')
     expect(doc['kernel_features']['ioas'] is True, 'ioas feature')
+    lacks = doc['kernel_lacks']
+    expect(isinstance(lacks, list) and all(isinstance(x, str) and x.startswith('kernel: ')
+                                           for x in lacks), 'kernel_lacks: %r' % (lacks,))
     devs = {d['pci_address']: d for d in doc['devices']}
     sys_devs = sorted(os.path.basename(p) for p in glob.glob('/sys/bus/pci/devices/*')
                       if os.path.basename(os.path.realpath(p + '/driver')) == 'vfio-pci')
@@ -73,6 +116,32 @@ def json_matches_sysfs():
         expect(len(ranges) >= 2, 'the MSI window splits the IOVA space')
         expect(int(ranges[-1]['last'], 16) == (1 << d['iommu']['address_width']) - 1,
                'aperture ends at the address width')
+
+
+@case
+def kernel_lacks_in_words():
+    has = kernel_has_pasid_attach()
+    print('# the kernel %s PASID attach (raw IOMMU_HWPT_ALLOC_PASID)' % ('has' if has else 'lacks'))
+    rc, out, err = run('--json')
+    expect(rc == 0, 'exit %d: %s' % (rc, err))
+    doc = json.loads(out)
+    expect(doc['kernel_features']['pasid'] is has,
+           'pasid feature %r, the kernel says %r' % (doc['kernel_features']['pasid'], has))
+    for d in doc['devices']:
+        reason = d['pasid']['reason']
+        if has:
+            expect(NO_PASID_ATTACH not in doc['kernel_lacks'], 'no lack claimed: %r' % doc['kernel_lacks'])
+            expect(reason.startswith('the device or its IOMMU has no PASID support'),
+                   '%s: reason %r' % (d['pci_address'], reason))
+        else:
+            expect(NO_PASID_ATTACH in doc['kernel_lacks'], 'lack named: %r' % doc['kernel_lacks'])
+            expect(reason == NO_PASID_ATTACH, '%s: reason %r names the kernel' % (d['pci_address'], reason))
+    rc, out, err = run()
+    expect(rc == 0, 'exit %d: %s' % (rc, err))
+    expect('what the running kernel lacks' in out, 'the human output has the section')
+    expect((NO_PASID_ATTACH in out) is not has, 'the human output says it in words')
+    expect('the device or its IOMMU has no PASID support' not in out or has,
+           'the device is not blamed for the kernel')
 
 
 @case

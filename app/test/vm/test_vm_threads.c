@@ -228,6 +228,8 @@ threads_map_unmap_one_ioas(void)
 /* ---------------------------------------------------------------- */
 
 static uint32_t replace_hwpt_id;
+/* RTE_IOMMUFD_HWPT_ALLOC_PASID where the kernel has PASID attach, else 0. */
+static uint32_t pasid_flag;
 
 static int
 hwpt_worker(struct worker *w)
@@ -253,7 +255,7 @@ hwpt_worker(struct worker *w)
 		}
 		h = NULL;
 		ret = rte_iommufd_hwpt_alloc(dev, rte_iommufd_ioas_id(ioas),
-					     i % 2 ? RTE_IOMMUFD_HWPT_ALLOC_PASID : 0, &h);
+					     i % 2 ? pasid_flag : 0, &h);
 		if (ret < 0)
 			WFAIL(w, "hwpt alloc %u: %s", i, rte_iommufd_last_error());
 		if (rte_iommufd_hwpt_id(h) == replace_hwpt_id)
@@ -275,8 +277,18 @@ threads_hwpt_alloc_free_and_replace(void)
 	unsigned int i;
 	int ret;
 
+	/* A kernel without PASID attach refuses ALLOC_PASID, naming itself. */
+	pasid_flag = RTE_IOMMUFD_HWPT_ALLOC_PASID;
+	if (!(rte_iommufd_features(ctx) & RTE_IOMMUFD_FEAT_PASID)) {
+		TEST_ASSERT_EQUAL(rte_iommufd_hwpt_alloc(dev, rte_iommufd_ioas_id(ioas),
+							 RTE_IOMMUFD_HWPT_ALLOC_PASID, &h),
+				  -EOPNOTSUPP, "ALLOC_PASID without PASID attach");
+		TEST_ASSERT_CONTAINS(rte_iommufd_last_error(),
+				     "kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)");
+		pasid_flag = 0;
+	}
 	TEST_ASSERT_SUCCESS(rte_iommufd_hwpt_alloc(dev, rte_iommufd_ioas_id(ioas),
-						   RTE_IOMMUFD_HWPT_ALLOC_PASID, &h),
+						   pasid_flag, &h),
 			    "%s", rte_iommufd_last_error());
 	replace_hwpt_id = rte_iommufd_hwpt_id(h);
 	memset(w, 0, sizeof(w));
