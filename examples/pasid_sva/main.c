@@ -17,6 +17,8 @@
  *                     (buildtools/testdev, see ptd.c). Each worker copies a
  *                     buffer of its own through the device's copy engine
  *                     and checks it.
+ *   --hold            keep the PASIDs attached until standard input closes
+ *                     (to look at them: dpdk-telemetry.py, /iommufd/pasids).
  * Exit status: 0 on success, 1 on an error, 2 when the device has no
  * usable PASID.
  */
@@ -147,6 +149,7 @@ int
 main(int argc, char **argv)
 {
 	const char *device = NULL;
+	bool hold = false;
 	unsigned int lcore;
 	int status = EXIT_FAILURE;
 	int ret, i;
@@ -161,8 +164,10 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
 			device = argv[++i];
+		} else if (strcmp(argv[i], "--hold") == 0) {
+			hold = true;
 		} else {
-			fprintf(stderr, "pasid_sva: unknown argument '%s' (usage: [EAL options] -- [--device BDF])\n",
+			fprintf(stderr, "pasid_sva: unknown argument '%s' (usage: [EAL options] -- [--device BDF] [--hold])\n",
 				argv[i]);
 			goto out;
 		}
@@ -245,6 +250,14 @@ main(int argc, char **argv)
 				lcore, strerror(-w->error));
 			goto teardown;
 		}
+	}
+	if (hold) {
+		char c;
+
+		printf("pasid_sva: holding the PASIDs attached until standard input closes (see /iommufd/pasids with dpdk-telemetry.py)\n");
+		fflush(stdout);
+		while (fread(&c, 1, 1, stdin) == 1)
+			;
 	}
 	if (ptd != NULL)
 		printf("pasid_sva: %s copied %" PRIu64 " bytes for the workers; its requests carry no PASID (the device's DMA is its RID's), so every PASID shares the RID's address space\n",

@@ -320,6 +320,10 @@ int ifb_mp_get_device(const char *name, int *fd);
 /* Detach the PASIDs this process attached (process end). */
 void ifb_pasid_fini(void);
 
+struct rte_tel_data;
+/* Telemetry: the PASIDs this process has attached, "DEVICE:PASID". */
+int ifb_pasid_telemetry(struct rte_tel_data *d);
+
 /* ------------------------------------------------------------------ */
 /* iommufd_check.c: do the process' rte_vfio_* callers reach us?       */
 /* ------------------------------------------------------------------ */

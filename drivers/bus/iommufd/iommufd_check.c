@@ -161,7 +161,7 @@ ifb_check_callers(void)
 	dl_iterate_phdr(scan_object, &s);
 
 	if (s.other_abi != 0) {
-		IFB_LOG(ERR, "this process runs %s (EAL ABI DPDK_%d) but this adapter (%s) was built for DPDK %s (DPDK_%d): EAL's callers will not reach it and VFIO stays on the type1 container; start the program with dpdk-iommufd-run, which picks the adapter built for its EAL, or build dpdk-iommufd against that DPDK",
+		IFB_LOG(ERR, "this process runs %s (EAL ABI DPDK_%d) but this adapter (%s) was built for DPDK %s (DPDK_%d): EAL's callers will not reach it (two DPDKs in one process); start the program with dpdk-iommufd-run, which picks the adapter built for its EAL, or build dpdk-iommufd against that DPDK",
 			s.other_name, s.other_abi, self.dli_fname, IFB_DPDK_VERSION, IFB_EAL_ABI);
 		return -ENOEXEC;
 	}

@@ -25,6 +25,7 @@
 #include <rte_dev.h>
 #include <rte_errno.h>
 #include <rte_memzone.h>
+#include <rte_telemetry.h>
 
 #include <rte_pasid.h>
 
@@ -332,6 +333,31 @@ rte_bus_iommufd_device_caps_by_dev(const struct rte_device *dev,
  * PASIDs of this process go back when another process reclaims the slots
  * of dead owners (space_get()).
  */
+int
+ifb_pasid_telemetry(struct rte_tel_data *d)
+{
+	struct rte_tel_data *list;
+	unsigned int i;
+
+	rte_tel_data_start_dict(d);
+	list = rte_tel_data_alloc();
+	if (list == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
+	pthread_mutex_lock(&pasid_lock);
+	for (i = 0; i < nb_atts; i++) {
+		char entry[48];
+
+		snprintf(entry, sizeof(entry), "%s:%u", atts[i].dev, atts[i].pasid);
+		rte_tel_data_add_array_string(list, entry);
+	}
+	rte_tel_data_add_dict_int(d, "namespace", pasid_space != NULL);
+	rte_tel_data_add_dict_int(d, "attached", (int)nb_atts);
+	pthread_mutex_unlock(&pasid_lock);
+	rte_tel_data_add_dict_container(d, "attachments", list, 0);
+	return 0;
+}
+
 void
 ifb_pasid_fini(void)
 {

@@ -152,6 +152,14 @@ tel_mappings(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static int
+tel_pasids(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	return ifb_pasid_telemetry(d);
+}
+
 void
 ifb_telemetry_init(void)
 {
@@ -161,4 +169,6 @@ ifb_telemetry_init(void)
 		"IOMMU information of a device (hardware info, PASID width, page table). Parameters: PCI address");
 	rte_telemetry_register_cmd("/iommufd/mappings", tel_mappings,
 		"DMA mappings: DPDK memory and user mappings per container. No parameters");
+	rte_telemetry_register_cmd("/iommufd/pasids", tel_pasids,
+		"PASIDs this process has attached, as DEVICE:PASID. No parameters");
 }
