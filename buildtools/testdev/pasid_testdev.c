@@ -330,6 +330,9 @@ engine_step(struct testdev *d)
 		return false;
 	}
 	if (desc.len == 0 || desc.len > PTD_COPY_MAX) {
+		logf_("dma: descriptor at iova 0x%llx: src 0x%llx dst 0x%llx len %u compl 0x%llx",
+		      (unsigned long long)at, (unsigned long long)desc.src,
+		      (unsigned long long)desc.dst, desc.len, (unsigned long long)desc.compl);
 		engine_fault(d, "descriptor length check", at, -EINVAL);
 		return false;
 	}

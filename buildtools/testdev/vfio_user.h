@@ -6,9 +6,10 @@
  * The server side of the vfio-user protocol subset a PCI device model
  * needs with QEMU's vfio-user-pci client (protocol version 0.0, QEMU 11.1):
  * framing, requests from the client, and the server's own DMA_READ and
- * DMA_WRITE requests. Layouts follow QEMU's hw/vfio-user/protocol.h where
- * it differs from docs/interop/vfio-user.rst (DMA_READ/WRITE: a 32-bit
- * count and the data at byte 28 of the message).
+ * DMA_WRITE requests. Layouts as in docs/interop/vfio-user.rst: DMA_READ
+ * and DMA_WRITE carry a 64-bit address and a 64-bit count, the data at
+ * byte 32 of the message (QEMU 11.1's replies put it there: measured; the
+ * 32-bit count of older QEMU struct definitions reads the same low word).
  */
 
 #ifndef _VFIO_USER_H_
@@ -55,16 +56,15 @@ struct vu_region_rw {
 	uint8_t data[];
 };
 
-/* DMA_READ / DMA_WRITE as QEMU 11.1 lays them out (sizeof 32 with the
- * header; data at offset 28). */
+/* DMA_READ / DMA_WRITE: the header, address, count, then the data. */
 struct vu_dma_rw {
 	struct vu_hdr hdr;
 	uint64_t offset;    /* IOVA */
-	uint32_t count;
+	uint64_t count;
 	uint8_t data[];
 };
 #define VU_DMA_RW_SIZE 32u
-#define VU_DMA_RW_DATA 28u
+#define VU_DMA_RW_DATA 32u
 
 #define VU_MAX_FDS 16
 #define VU_MAX_XFER (1u << 20)

@@ -30,6 +30,21 @@
 #   --env NAME=VALUE   set NAME for PROGRAM (repeatable)
 #   --vfio BDF         also bind guest PCI device BDF to vfio-pci
 #                      (repeatable; the two e1000e NICs are always bound)
+#   --qemu bookworm|sid  which QEMU: bookworm's 7.2 (default; VT-d with
+#                      1 PASID bit, no ATS/PRS) or sid's 11.1.3 from the tree
+#                      that buildtools/release-tree.sh sid installs and caches
+#                      (VT-d scalable-mode, pasid-bits=20, fsts, svm,
+#                      device-iotlb; vfio-user client)
+#   --pasid-dev W,E,P  add a PASID test device (buildtools/testdev, one
+#                      model process per instance on a socket in the run
+#                      directory): PASID width W (1..20), EXEC E and PRIV P
+#                      (0 or 1); at 0000:00:08.0, 09.0, ... in order, bound to
+#                      vfio-pci; needs --qemu sid (repeatable). The job gets
+#                      DPDK_IOMMUFD_PASID_DEVS="BDF,W,E,P ..." and each model
+#                      logs to pasid-devN.log in DPDK_IOMMUFD_VM_OUT
+#                      (DPDK_IOMMUFD_SID_TREE names another sid tree)
+#   --testdev PATH     the model program (default: built from
+#                      buildtools/testdev with cc into the run directory)
 #   --expose PATH      keep host PATH visible in the guest although it lies
 #                      under /tmp or /run (see below; repeatable)
 #   --keep             keep the run directory even when the run succeeds
@@ -85,6 +100,9 @@ keep=0
 verbose=0
 devices=()
 expose=()
+qemu_flavour=bookworm
+pasid_devs=()
+testdev=
 envs=()
 cache=${DPDK_IOMMUFD_CACHE:-/var/cache/dpdk-iommufd}
 
@@ -101,6 +119,9 @@ while [ $# -gt 0 ]; do
 	--env) need_arg "$@"; envs+=("$2"); shift 2 ;;
 	--vfio|--device) need_arg "$@"; devices+=("$2"); shift 2 ;;
 	--expose) need_arg "$@"; expose+=("$2"); shift 2 ;;
+	--qemu) need_arg "$@"; qemu_flavour=$2; shift 2 ;;
+	--pasid-dev) need_arg "$@"; pasid_devs+=("$2"); shift 2 ;;
+	--testdev) need_arg "$@"; testdev=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	-v|--verbose) verbose=1; shift ;;
 	-h|--help) usage ;;
@@ -114,6 +135,20 @@ case "$aw_bits" in 39|48) ;; *) usage_error "--aw-bits takes 48 or 39, not '$aw_
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout takes a positive number of seconds, not '$timeout'"
 [[ "$mem" =~ ^[1-9][0-9]*$ ]] || usage_error "--mem takes a size in MB, not '$mem'"
 [ "$mem" -ge 768 ] || usage_error "--mem $mem is too small: 512 MB are reserved as hugepages (use 768 or more)"
+case "$qemu_flavour" in bookworm|sid) ;; *) usage_error "--qemu takes bookworm or sid, not '$qemu_flavour'" ;; esac
+for p in "${pasid_devs[@]}"; do
+	[[ "$p" =~ ^([1-9]|1[0-9]|20),[01],[01]$ ]] ||
+		usage_error "--pasid-dev takes WIDTH,EXEC,PRIV (width 1..20, flags 0 or 1), not '$p'"
+done
+[ ${#pasid_devs[@]} -eq 0 ] || [ "$qemu_flavour" = sid ] ||
+	usage_error "--pasid-dev needs --qemu sid (bookworm's QEMU 7.2 has no vfio-user client)"
+[ ${#pasid_devs[@]} -le 8 ] || usage_error "at most 8 --pasid-dev instances (slots 08.0 to 0f.0)"
+# PASID test devices from slot 08.0 on (02.0, 03.0: the NICs; 04.0: 9p).
+pasid_list=
+for i in "${!pasid_devs[@]}"; do
+	devices+=("$(printf '0000:00:%02x.0' $((8 + i)))")
+	pasid_list+="${devices[-1]},${pasid_devs[$i]} "
+done
 for d in "${devices[@]}"; do
 	[[ "$d" =~ ^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$ ]] ||
 		usage_error "--vfio takes a PCI address like 0000:00:02.0, not '$d'"
@@ -125,7 +160,20 @@ done
 cwd=$(realpath -e "$cwd")
 
 qemu="qemu-system-x86_64"
-command -v "$qemu" >/dev/null || die "$qemu not found (package qemu-system-x86; run buildtools/install-deps.sh)"
+qemu_cmd=("$qemu")
+if [ "$qemu_flavour" = sid ]; then
+	# sid's QEMU through the sid tree's own loader and libraries.
+	stree=${DPDK_IOMMUFD_SID_TREE:-}
+	[ -n "$stree" ] || stree=$("$here/../release-tree.sh" sid "$cache") ||
+		die "no sid tree: release-tree.sh sid failed (see above)"
+	[ -x "$stree/usr/bin/$qemu" ] || die "the sid tree $stree has no usr/bin/$qemu"
+	qemu_cmd=("$stree/lib64/ld-linux-x86-64.so.2" --library-path
+		"$stree/usr/lib/x86_64-linux-gnu:$stree/lib/x86_64-linux-gnu" "$stree/usr/bin/$qemu"
+		-L "$stree/usr/share/qemu" -L "$stree/usr/share/seabios")
+	export QEMU_MODULE_DIR="$stree/usr/lib/x86_64-linux-gnu/qemu"
+else
+	command -v "$qemu" >/dev/null || die "$qemu not found (package qemu-system-x86; run buildtools/install-deps.sh)"
+fi
 for tool in timeout realpath bc; do
 	command -v "$tool" >/dev/null || die "$tool not found (run buildtools/install-deps.sh)"
 done
@@ -201,6 +249,7 @@ q() { printf '%q' "$1"; }
 	done < <(compgen -e)
 	[ -n "${PATH:-}" ] || echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 	echo "export TMPDIR=/tmp DPDK_IOMMUFD_VM=1 DPDK_IOMMUFD_VM_OUT=$(q "$outdir")"
+	[ ${#pasid_devs[@]} -eq 0 ] || echo "export DPDK_IOMMUFD_PASID_DEVS=$(q "${pasid_list% }")"
 	for e in "${envs[@]}"; do
 		echo "export ${e%%=*}=$(q "${e#*=}")"
 	done
@@ -223,16 +272,55 @@ sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 # intel-iommu before the PCI devices it translates; intremap needs the
 # split irqchip. multidevs=remap: the host root spans several file systems.
 cmdline="console=ttyS0 intel_iommu=on,sm_on iommu=nopt hugepagesz=2M hugepages=256 panic=-1 rdinit=/init"
+iommu_dev="intel-iommu,intremap=on,x-scalable-mode=on,x-pasid-mode=on,caching-mode=on,aw-bits=$aw_bits"
+[ "$qemu_flavour" != sid ] ||
+	iommu_dev="intel-iommu,intremap=on,scalable-mode=on,pasid-bits=20,fsts=on,svm=on,device-iotlb=on,caching-mode=on,aw-bits=$aw_bits"
 qemu_args=(
 	-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m "$mem"
 	-nographic -no-reboot
-	-device "intel-iommu,intremap=on,x-scalable-mode=on,x-pasid-mode=on,caching-mode=on,aw-bits=$aw_bits"
+	-device "$iommu_dev"
 	-netdev hubport,id=h0,hubid=0 -device e1000e,netdev=h0,addr=02.0,romfile=
 	-netdev hubport,id=h1,hubid=0 -device e1000e,netdev=h1,addr=03.0,romfile=
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 	-virtfs "local,path=$outdir,mount_tag=out,security_model=none,multidevs=remap"
 	-kernel "$kernel/bzImage" -initrd "$initrd" -append "$cmdline"
 )
+# One device model process per --pasid-dev, each on its socket.
+model_pids=()
+stop_models() {
+	local pid
+	for pid in "${model_pids[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in "${model_pids[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	model_pids=()
+}
+if [ ${#pasid_devs[@]} -gt 0 ]; then
+	if [ -z "$testdev" ]; then
+		testdev="$outdir/pasid-testdev"
+		cc -O2 -Wall -o "$testdev" "$tree"/buildtools/testdev/*.c >"$outdir/testdev-build.log" 2>&1 ||
+			die "cannot build the PASID test device model (see $outdir/testdev-build.log)"
+	fi
+	[ -x "$testdev" ] || die "no PASID test device model $testdev"
+	for i in "${!pasid_devs[@]}"; do
+		IFS=, read -r w x p <<<"${pasid_devs[$i]}"
+		margs=(--socket "$outdir/pasid-dev$i.sock" --pasid-width "$w")
+		[ "$x" = 0 ] || margs+=(--exec)
+		[ "$p" = 0 ] || margs+=(--priv)
+		"$testdev" "${margs[@]}" </dev/null >>"$outdir/pasid-dev$i.log" 2>&1 &
+		model_pids+=($!)
+		qemu_args+=(-device "{\"driver\":\"vfio-user-pci\",\"addr\":\"$(printf '%02x' $((8 + i))).0\",\"socket\":{\"type\":\"unix\",\"path\":\"$outdir/pasid-dev$i.sock\"}}")
+	done
+	for i in "${!pasid_devs[@]}"; do
+		for _ in $(seq 100); do
+			[ -S "$outdir/pasid-dev$i.sock" ] && break
+			sleep 0.1
+		done
+		[ -S "$outdir/pasid-dev$i.sock" ] || { stop_models; die "PASID test device $i did not listen (see $outdir/pasid-dev$i.log)"; }
+	done
+fi
 if [ "$verbose" = 1 ]; then
 	echo "$me: kernel $kernel/bzImage" >&2
 	echo "$me: initramfs $initrd" >&2
@@ -243,12 +331,13 @@ fi
 qpid=
 on_signal() {
 	[ -z "$qpid" ] || kill -TERM "$qpid" 2>/dev/null || true
+	stop_models
 	echo "$me: interrupted; run directory kept: $outdir" >&2
 	exit 130
 }
 trap on_signal INT TERM HUP
 t_start=$(date +%s.%N)
-timeout --kill-after=10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null >>"$log" 2>&1 &
+timeout --kill-after=10 "$timeout" "${qemu_cmd[@]}" "${qemu_args[@]}" </dev/null >>"$log" 2>&1 &
 qpid=$!
 qrc=0
 wait "$qpid" || qrc=$?
@@ -264,13 +353,31 @@ problems=()
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	problems+=("timeout: the guest did not finish within $timeout s and was killed")
 elif [ "$qrc" != 0 ]; then
-	problems+=("qemu failed with exit status $qrc: $(grep -m1 "^$qemu:" "$log" || echo 'see the console log')")
+	problems+=("qemu failed with exit status $qrc: $(grep -m1 "$qemu:" "$log" || echo 'see the console log')")
 fi
 if [ -s "$outdir/init-error" ]; then
 	problems+=("guest setup failed: $(cat "$outdir/init-error")")
 elif [ ! -s "$outdir/status" ] && [ "$qrc" = 0 ]; then
 	problems+=("the guest ended without reporting the exit status of $1 (it died; see the console log)")
 fi
+# The models end when QEMU disconnects; one that fails or lingers is a problem.
+for i in "${!model_pids[@]}"; do
+	for _ in $(seq 50); do
+		kill -0 "${model_pids[$i]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	mrc=0
+	if kill -0 "${model_pids[$i]}" 2>/dev/null; then
+		kill -TERM "${model_pids[$i]}" 2>/dev/null || true
+		wait "${model_pids[$i]}" 2>/dev/null || true
+		[ "$qrc" != 0 ] || problems+=("PASID test device $i did not end with QEMU (see $outdir/pasid-dev$i.log)")
+	else
+		wait "${model_pids[$i]}" || mrc=$?
+		[ "$mrc" = 0 ] || problems+=("PASID test device $i exited with status $mrc: $(tail -n1 "$outdir/pasid-dev$i.log")")
+	fi
+	[ "$verbose" = 0 ] || echo "$me: pasid-dev$i: $(tail -n1 "$outdir/pasid-dev$i.log")" >&2
+done
+model_pids=()
 if splats=$(grep -a -E -m 20 'Oops|BUG:|WARNING:|Kernel panic|general protection fault|UBSAN|KASAN' "$log"); then
 	problems+=("the guest kernel reported a problem:"$'\n'"$splats")
 fi
@@ -288,7 +395,7 @@ if [ "$verbose" = 1 ]; then
 		[ -z "$start" ] || times="boot to job ${start} s, "
 		[ -z "$start" ] || [ -z "$end" ] || times+="job $(echo "$end - $start" | bc) s, "
 	fi
-	echo "$me: exit status ${status:-none}; ${times}QEMU wall $(printf '%.2f' "$(echo "$t_end - $t_start" | bc)") s (aw-bits $aw_bits)" >&2
+	echo "$me: exit status ${status:-none}; ${times}QEMU wall $(printf '%.2f' "$(echo "$t_end - $t_start" | bc)") s (aw-bits $aw_bits, QEMU $qemu_flavour)" >&2
 fi
 
 if [ ${#problems[@]} -gt 0 ]; then
