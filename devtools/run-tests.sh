@@ -30,6 +30,9 @@ step() { echo; echo "=== $* ($(( $(date +%s) - start )) s)"; }
 
 step "dependencies"
 "$top/buildtools/install-deps.sh"
+# Debian sid's userland tree (cached): QEMU 11.1 for the vm suite's PASID
+# test devices (run-vm.sh --qemu sid) and DPDK 25.11 for the release build.
+"$top/buildtools/release-tree.sh" sid >/dev/null
 
 step "build without DPDK (lib/ and its tests)"
 if [ ! -f "$build-nodpdk/build.ninja" ]; then
