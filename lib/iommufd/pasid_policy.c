@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "iommufd_private.h"
+#include "rte_iommufd_hw_caps.h"
 
 int
 rte_iommufd_pasid_caps_from_hw_info(const struct rte_iommufd_hw_info *info,
@@ -27,6 +28,23 @@ rte_iommufd_pasid_caps_from_hw_info(const struct rte_iommufd_hw_info *info,
 	}
 	caps->ats = info->capabilities_valid &&
 		!(info->capabilities & RTE_IOMMUFD_HW_CAP_PCI_ATS_NOT_SUPPORTED);
+	/*
+	 * A kernel without the ATS report (PCI_ATS_NOT_SUPPORTED; Debian's
+	 * 6.12 has none) never sets the bit, whatever the hardware: the
+	 * IOMMU's own registers still rule ATS out where they say the IOMMU
+	 * serves no device TLB (VT-d ECAP.DT, SMMUv3 IDR0.ATS). AMD's do not
+	 * say (EFR has no such bit): the kernel's word stands.
+	 */
+	if (caps->ats && (info->type == RTE_IOMMUFD_HW_INFO_TYPE_INTEL_VTD ||
+			  info->type == RTE_IOMMUFD_HW_INFO_TYPE_ARM_SMMUV3)) {
+		struct rte_iommufd_iommu_caps s;
+		size_t len = info->data_len < sizeof(info->data) ? info->data_len :
+			     sizeof(info->data);
+
+		if (rte_iommufd_iommu_caps_from_raw(info->type, info->data, len, &s) == 0 &&
+		    s.valid && !s.ats_supported)
+			caps->ats = false;
+	}
 	return 0;
 }
 

@@ -425,7 +425,12 @@ expect_dmar_fault(const char *kind, uint64_t iova)
 	char addr[16], want[96], line[512];
 
 	TEST_ASSERT_SUCCESS(rte_iommufd_pci_addr_parse(bdf, addr, sizeof(addr)), "address");
-	snprintf(want, sizeof(want), "Request device [%s] fault addr 0x%llx", addr,
+	/*
+	 * "Request device [0000:00:03.0] fault addr ..." (7.x) or, before
+	 * the PCI segment was printed, "[00:03.0] ..." (6.12): match from the
+	 * bus number on (addr is DDDD:BB:DD.F).
+	 */
+	snprintf(want, sizeof(want), "%s] fault addr 0x%llx", addr + 5,
 		 (unsigned long long)iova);
 	TEST_ASSERT(kmsg_find(want, kind, line, sizeof(line), WAIT_KMSG_MS),
 		    "no kernel log line with \"%s\" and \"%s\"", want, kind);
