@@ -209,7 +209,9 @@ scan_fds() {
 	fd_iommu=0 fd_cdev=0 fd_container=0 fd_group=0
 	for f in /proc/"$pid"/fd/*; do
 		t=$(readlink "$f" 2>/dev/null) || continue
-		[ -z "$root" ] || t=${t#"$root"}
+		# Seen from outside a chroot or a pod's mount namespace, the
+		# device paths carry a prefix (the tree, or the guest's /host).
+		case "$t" in /?*/dev/*) t=/dev/${t#*/dev/} ;; esac
 		case "$t" in
 		/dev/iommu) fd_iommu=$((fd_iommu + 1)) ;;
 		/dev/vfio/devices/vfio*) fd_cdev=$((fd_cdev + 1)) ;;
