@@ -19,6 +19,7 @@
 
 #include "fuzz.h"
 #include "iommufd_private.h"
+#include "rte_iommufd_hw_caps.h"
 
 #define EXEC_PRIV (RTE_IOMMUFD_HW_CAP_PCI_PASID_EXEC | RTE_IOMMUFD_HW_CAP_PCI_PASID_PRIV)
 
@@ -116,8 +117,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(caps.reason == info.pasid_reason);
 	CHECK(!caps.exec || (w != 0 && (info.capabilities & RTE_IOMMUFD_HW_CAP_PCI_PASID_EXEC)));
 	CHECK(!caps.priv || (w != 0 && (info.capabilities & RTE_IOMMUFD_HW_CAP_PCI_PASID_PRIV)));
-	CHECK(caps.ats == (info.capabilities_valid &&
-			   !(info.capabilities & RTE_IOMMUFD_HW_CAP_PCI_ATS_NOT_SUPPORTED)));
+	/* ATS: the kernel may rule it out, and (VT-d, SMMUv3) the registers. */
+	if (caps.ats) {
+		CHECK(info.capabilities_valid &&
+		      !(info.capabilities & RTE_IOMMUFD_HW_CAP_PCI_ATS_NOT_SUPPORTED));
+	} else if (info.capabilities_valid &&
+		   !(info.capabilities & RTE_IOMMUFD_HW_CAP_PCI_ATS_NOT_SUPPORTED)) {
+		struct rte_iommufd_iommu_caps s;
+		size_t dl = info.data_len < sizeof(info.data) ? info.data_len : sizeof(info.data);
+
+		CHECK(info.type == RTE_IOMMUFD_HW_INFO_TYPE_INTEL_VTD ||
+		      info.type == RTE_IOMMUFD_HW_INFO_TYPE_ARM_SMMUV3);
+		CHECK(rte_iommufd_iommu_caps_from_raw(info.type, info.data, dl, &s) == 0);
+		CHECK(s.valid && !s.ats_supported);
+	}
 
 	ret = rte_iommufd_policy_pasid_check(&caps, pasid);
 	if (pasid == RTE_IOMMUFD_NO_PASID)
