@@ -10,6 +10,10 @@
  * REGION_READ reply while holding the lock its DMA handler needs).
  */
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* accept4 */
+#endif
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
