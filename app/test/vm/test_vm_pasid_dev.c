@@ -641,6 +641,34 @@ dma_blocked_rid_detached_pasid_untagged(void)
 	return TEST_SUCCESS;
 }
 
+/* BAR0 can be mapped, as a DPDK driver would: loads and stores reach the
+ * model through QEMU. */
+static int
+bar0_mmap(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NDEV; i++) {
+		struct vfio_region_info ri = { .argsz = sizeof(ri),
+					       .index = VFIO_PCI_BAR0_REGION_INDEX };
+		int fd = rte_iommufd_device_fd(pd[i].dev);
+		volatile uint32_t *bar;
+
+		TEST_ASSERT_SUCCESS(ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &ri), "region info");
+		TEST_ASSERT_EQUAL(ri.size, PTD_BAR0_SIZE, "BAR0 size");
+		TEST_ASSERT(ri.flags & VFIO_REGION_INFO_FLAG_MMAP, "%s: BAR0 mmap-able", pd[i].bdf);
+		bar = mmap(NULL, PTD_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			   (off_t)ri.offset);
+		TEST_ASSERT(bar != MAP_FAILED, "mmap BAR0 of %s: %s", pd[i].bdf, strerror(errno));
+		TEST_ASSERT_EQUAL(bar[PTD_REG_ID / 4], PTD_ID, "ID through the mapping");
+		bar[PTD_REG_RING_SIZE / 4] = 16;
+		TEST_ASSERT_EQUAL(bar[PTD_REG_RING_SIZE / 4], 16, "store and load");
+		TEST_ASSERT_EQUAL(rd(&pd[i], PTD_REG_RING_SIZE), 16, "the same register by pread");
+		munmap((void *)(uintptr_t)bar, PTD_BAR0_SIZE);
+	}
+	return TEST_SUCCESS;
+}
+
 /* dpdk-iommufd-info shows each device's PASID capabilities. */
 static int
 info_tool_per_device(void)
@@ -690,6 +718,7 @@ main(int argc, char **argv)
 		TEST_CASE_ST(dma_setup, teardown, dma_copy),
 		TEST_CASE_ST(dma_setup, teardown, dma_blocked_after_unmap),
 		TEST_CASE_ST(dma_setup, teardown, dma_blocked_rid_detached_pasid_untagged),
+		TEST_CASE_ST(dma_setup, teardown, bar0_mmap),
 		TEST_CASE_ST(setup, teardown, info_tool_per_device),
 		TEST_CASES_END(),
 	};
