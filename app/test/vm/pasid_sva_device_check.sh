@@ -23,7 +23,7 @@ check() {
 	local mode=VA
 	[ "$iova" = pa ] && mode=PA
 	n=$((n + 1))
-	out=$("$launcher" "$prog" -l 0-2 -n 1 --in-memory --iova-mode="$iova" -a "$dev" -- --device "$dev" 2>&1)
+	out=$("$launcher" "$prog" --lcores 0@0,1@1,2@1 -n 1 --in-memory --iova-mode="$iova" -a "$dev" -- --device "$dev" 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/# /'
 	why=
@@ -60,7 +60,7 @@ check 0000:00:09.0 8 no no pa
 n=$((n + 1))
 work=$(mktemp -d /tmp/pasid_sva.XXXXXX)
 mkfifo "$work/in"
-"$launcher" "$prog" -l 0-2 -n 1 --file-prefix=pasid_sva -a 0000:00:08.0 -- --device 0000:00:08.0 --hold \
+"$launcher" "$prog" --lcores 0@0,1@1,2@1 -n 1 --file-prefix=pasid_sva -a 0000:00:08.0 -- --device 0000:00:08.0 --hold \
 	< "$work/in" > "$work/out" 2>&1 &
 pid=$!
 exec 3> "$work/in"
