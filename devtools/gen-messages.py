@@ -229,6 +229,12 @@ ADVICE_BY_HINT = [
 ]
 
 ADVICE_BY_OP = [
+    (r'^iommufd fd .*: closed with', '*',
+     'rte_iommufd_close() came while handles of the context were still allocated: this is allowed '
+     '(each handle holds a reference), and the descriptor with their kernel objects (and pinned memory) '
+     'lasts until the last of them is released.',
+     'Nothing if they are released later; otherwise free or close the handles listed (their _free or '
+     '_close function), in any order.'),
     (r'^iommufd context allocation|^device create|^address space (create|attach)', 'ENOMEM',
      'Out of memory.', 'Free memory; check for leaks of handles.'),
     (r'^open ', '*', 'open() failed for another reason.', 'Check the path and the kernel log (dmesg).'),

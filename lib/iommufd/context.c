@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -162,6 +163,7 @@ ctx_new(int fd, bool owned, struct rte_iommufd **ctxp)
 		return ifd_fail(-ENOMEM, NULL, "iommufd context allocation");
 	ctx->fd = fd;
 	ctx->owned = owned;
+	ctx->refs = 1;
 	pthread_mutex_init(&ctx->lock, NULL);
 	pthread_mutex_init(&ctx->space_lock, NULL);
 	ctx->features = ifd_probe_features(fd);
@@ -224,23 +226,84 @@ rte_iommufd_from_fd(int fd, bool take_ownership, struct rte_iommufd **ctxp)
 	return ctx_new(fd, take_ownership, ctxp);
 }
 
-void
-rte_iommufd_close(struct rte_iommufd *ctx)
+/*
+ * Handle lifetimes: every IOAS, HWPT, fault queue, device and address space
+ * handle holds a reference to its context, and the caller holds one that
+ * rte_iommufd_close() drops; the last one closes the descriptor and frees
+ * the context. So handles may be released before or after the close, in any
+ * order, and each release destroys its object on the descriptor it was
+ * created on: never on a closed one, nor on a number reused since.
+ *
+ * Refusing the close (EBUSY while handles live) was the alternative. It is
+ * not simpler: close-then-free is the order the API has always allowed,
+ * rte_iommufd_close() returns void (its callers, the DPDK adapter's exit path
+ * among them, could not act on a refusal and would leak the descriptor), and
+ * a refused close still leaves the handles needing the context. It is also
+ * what the kernel does: a bound VFIO device keeps the iommufd file alive
+ * after its last descriptor is closed. The cost, a forgotten handle keeping
+ * the descriptor (and its mappings) until exit, is named at the close.
+ */
+static void
+ctx_put(struct rte_iommufd *ctx)
 {
-	struct rte_iommufd_hwpt *h;
-
-	if (ctx == NULL)
+	if (__atomic_sub_fetch(&ctx->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	/* Handles outlive the context; they must no longer point to it. */
-	pthread_mutex_lock(&ctx->lock);
-	for (h = ctx->hwpts; h != NULL; h = h->next)
-		h->ctx = NULL;
-	pthread_mutex_unlock(&ctx->lock);
+	ifd_log(RTE_IOMMUFD_LOG_DEBUG, "iommufd fd %d: context freed%s", ctx->fd,
+		ctx->owned ? ", descriptor closed" : " (descriptor left open: not owned)");
 	if (ctx->owned)
 		close(ctx->fd);
 	pthread_mutex_destroy(&ctx->space_lock);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
+}
+
+void
+ifd_ctx_get(struct rte_iommufd *ctx, enum ifd_handle kind)
+{
+	__atomic_add_fetch(&ctx->live[kind], 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&ctx->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+ifd_ctx_put(struct rte_iommufd *ctx, enum ifd_handle kind)
+{
+	__atomic_sub_fetch(&ctx->live[kind], 1, __ATOMIC_RELAXED);
+	ctx_put(ctx);
+}
+
+void
+rte_iommufd_close(struct rte_iommufd *ctx)
+{
+	static const char *const kind_names[IFD_H_COUNT][2] = {
+		[IFD_H_IOAS] = { "IOAS", "IOASes" },
+		[IFD_H_HWPT] = { "HWPT", "HWPTs" },
+		[IFD_H_FAULT] = { "fault queue", "fault queues" },
+		[IFD_H_DEVICE] = { "device", "devices" },
+		[IFD_H_SPACE] = { "address space", "address spaces" },
+	};
+	char names[160];
+	size_t len = 0;
+	int k;
+
+	if (ctx == NULL)
+		return;
+	names[0] = '\0';
+	for (k = 0; k < IFD_H_COUNT; k++) {
+		unsigned int n = __atomic_load_n(&ctx->live[k], __ATOMIC_RELAXED);
+		int w;
+
+		if (n == 0)
+			continue;
+		w = snprintf(names + len, sizeof(names) - len, "%s%u %s",
+			     len > 0 ? ", " : "", n, kind_names[k][n > 1]);
+		if (w > 0 && (size_t)w < sizeof(names) - len)
+			len += (size_t)w;
+	}
+	if (len > 0)
+		ifd_log(RTE_IOMMUFD_LOG_INFO,
+			"iommufd fd %d: closed with %s still allocated; the descriptor stays open, and their kernel objects exist, until the last of them is freed",
+			ctx->fd, names);
+	ctx_put(ctx);
 }
 
 int

@@ -203,6 +203,7 @@ rte_iommufd_device_create(struct rte_iommufd *ctx, const char *name, uint32_t de
 		}
 		dev->hw_info_valid = ret == 0;
 	}
+	ifd_ctx_get(ctx, IFD_H_DEVICE);
 	*devp = dev;
 	return 0;
 }
@@ -311,6 +312,7 @@ rte_iommufd_device_close(struct rte_iommufd_device *dev)
 		close(dev->fd);
 	/* The kernel detached the RID and every PASID with the close. */
 	ifd_space_forget_device(dev->ctx, dev);
+	ifd_ctx_put(dev->ctx, IFD_H_DEVICE);
 	free(dev);
 }
 

@@ -39,6 +39,7 @@ rte_iommufd_fault_alloc(struct rte_iommufd *ctx, struct rte_iommufd_fault **faul
 	}
 	fault->ctx = ctx;
 	fault->id = cmd.out_fault_id;
+	ifd_ctx_get(ctx, IFD_H_FAULT);
 	fault->fd = (int)cmd.out_fault_fd;
 	/* The kernel's fd is blocking and inheritable: make it neither. */
 	fcntl(fault->fd, F_SETFD, FD_CLOEXEC);
@@ -55,23 +56,22 @@ rte_iommufd_fault_free(struct rte_iommufd_fault *fault)
 
 	if (fault == NULL)
 		return 0;
-	if (fault->ctx != NULL) {
-		if (ifd_hwpt_uses_fault(fault->ctx, fault->id))
-			return ifd_fail(-EBUSY, "a HWPT still delivers faults to it; free the HWPT first",
-					"IOMMU_DESTROY fault %u", fault->id);
-		/* The open queue file holds a reference: IOMMU_DESTROY is EBUSY before close. */
-		close(fault->fd);
-		fault->fd = -1;
-		cmd.id = fault->id;
-		ret = ifd_ioctl(fault->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
-		if (ret == -EBUSY)
-			return ifd_fail(ret, "a HWPT allocated outside this library still delivers faults to it (the queue's descriptor is closed); free the HWPT first",
-					"IOMMU_DESTROY fault %u", fault->id);
-		if (ret < 0 && ret != -ENOENT)
-			return ifd_fail(ret, NULL, "IOMMU_DESTROY fault %u", fault->id);
-	}
+	/* The handle's reference keeps the context (and its fd) until here. */
+	if (ifd_hwpt_uses_fault(fault->ctx, fault->id))
+		return ifd_fail(-EBUSY, "a HWPT still delivers faults to it; free the HWPT first",
+				"IOMMU_DESTROY fault %u", fault->id);
+	/* The open queue file holds a reference: IOMMU_DESTROY is EBUSY before close. */
 	if (fault->fd >= 0)
 		close(fault->fd);
+	fault->fd = -1;
+	cmd.id = fault->id;
+	ret = ifd_ioctl(fault->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
+	if (ret == -EBUSY)
+		return ifd_fail(ret, "a HWPT allocated outside this library still delivers faults to it (the queue's descriptor is closed); free the HWPT first",
+				"IOMMU_DESTROY fault %u", fault->id);
+	if (ret < 0 && ret != -ENOENT)
+		return ifd_fail(ret, NULL, "IOMMU_DESTROY fault %u", fault->id);
+	ifd_ctx_put(fault->ctx, IFD_H_FAULT);
 	free(fault);
 	return 0;
 }

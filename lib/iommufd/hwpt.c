@@ -90,6 +90,7 @@ rte_iommufd_hwpt_alloc_ex(struct rte_iommufd_device *dev, uint32_t pt_id,
 	hwpt->pt_id = pt_id;
 	hwpt->fault_id = cmd.fault_id;
 	ifd_hwpt_register(dev->ctx, hwpt);
+	ifd_ctx_get(dev->ctx, IFD_H_HWPT);
 	ifd_log(RTE_IOMMUFD_LOG_DEBUG, "IOMMU_HWPT_ALLOC %s pt %u flags 0x%x: hwpt %u",
 		dev->name, pt_id, flags, hwpt->id);
 	*hwptp = hwpt;
@@ -116,16 +117,16 @@ rte_iommufd_hwpt_free(struct rte_iommufd_hwpt *hwpt)
 
 	if (hwpt == NULL)
 		return 0;
-	if (hwpt->ctx != NULL) {
-		cmd.id = hwpt->id;
-		ret = ifd_ioctl(hwpt->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
-		if (ret == -EBUSY)
-			return ifd_fail(ret, "still attached to a device RID or PASID; detach first",
-					"IOMMU_DESTROY hwpt %u", hwpt->id);
-		if (ret < 0 && ret != -ENOENT)
-			return ifd_fail(ret, NULL, "IOMMU_DESTROY hwpt %u", hwpt->id);
-		ifd_hwpt_unregister(hwpt->ctx, hwpt);
-	}
+	/* The handle's reference keeps the context (and its fd) until here. */
+	cmd.id = hwpt->id;
+	ret = ifd_ioctl(hwpt->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
+	if (ret == -EBUSY)
+		return ifd_fail(ret, "still attached to a device RID or PASID; detach first",
+				"IOMMU_DESTROY hwpt %u", hwpt->id);
+	if (ret < 0 && ret != -ENOENT)
+		return ifd_fail(ret, NULL, "IOMMU_DESTROY hwpt %u", hwpt->id);
+	ifd_hwpt_unregister(hwpt->ctx, hwpt);
+	ifd_ctx_put(hwpt->ctx, IFD_H_HWPT);
 	free(hwpt);
 	return 0;
 }
@@ -148,7 +149,7 @@ rte_iommufd_hwpt_set_dirty_tracking(struct rte_iommufd_hwpt *hwpt, bool enable)
 	struct ifd_iommu_hwpt_set_dirty_tracking cmd = { .size = sizeof(cmd) };
 	int ret;
 
-	if (hwpt == NULL || hwpt->ctx == NULL)
+	if (hwpt == NULL)
 		return ifd_fail(-EINVAL, "NULL HWPT", "IOMMU_HWPT_SET_DIRTY_TRACKING");
 	cmd.flags = enable ? IFD_IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0;
 	cmd.hwpt_id = hwpt->id;
@@ -169,7 +170,7 @@ rte_iommufd_hwpt_get_dirty_bitmap(struct rte_iommufd_hwpt *hwpt, uint64_t iova,
 	struct ifd_iommu_hwpt_get_dirty_bitmap cmd = { .size = sizeof(cmd) };
 	int ret;
 
-	if (hwpt == NULL || hwpt->ctx == NULL || bitmap == NULL)
+	if (hwpt == NULL || bitmap == NULL)
 		return ifd_fail(-EINVAL, "NULL argument", "IOMMU_HWPT_GET_DIRTY_BITMAP");
 	if (page_size < 4096 || (page_size & (page_size - 1)) != 0 || len == 0 ||
 	    iova % page_size != 0)

@@ -30,6 +30,7 @@ rte_iommufd_ioas_alloc(struct rte_iommufd *ctx, struct rte_iommufd_ioas **ioasp)
 	}
 	ioas->ctx = ctx;
 	ioas->id = cmd.out_ioas_id;
+	ifd_ctx_get(ctx, IFD_H_IOAS);
 	ifd_log(RTE_IOMMUFD_LOG_DEBUG, "IOMMU_IOAS_ALLOC: ioas %u", ioas->id);
 	*ioasp = ioas;
 	return 0;
@@ -43,15 +44,15 @@ rte_iommufd_ioas_free(struct rte_iommufd_ioas *ioas)
 
 	if (ioas == NULL)
 		return 0;
-	if (ioas->ctx != NULL) {
-		cmd.id = ioas->id;
-		ret = ifd_ioctl(ioas->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
-		if (ret == -EBUSY)
-			return ifd_fail(ret, "devices or page tables still use it; detach and free them first",
-					"IOMMU_DESTROY ioas %u", ioas->id);
-		if (ret < 0 && ret != -ENOENT)
-			return ifd_fail(ret, NULL, "IOMMU_DESTROY ioas %u", ioas->id);
-	}
+	/* The handle's reference keeps the context (and its fd) until here. */
+	cmd.id = ioas->id;
+	ret = ifd_ioctl(ioas->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
+	if (ret == -EBUSY)
+		return ifd_fail(ret, "devices or page tables still use it; detach and free them first",
+				"IOMMU_DESTROY ioas %u", ioas->id);
+	if (ret < 0 && ret != -ENOENT)
+		return ifd_fail(ret, NULL, "IOMMU_DESTROY ioas %u", ioas->id);
+	ifd_ctx_put(ioas->ctx, IFD_H_IOAS);
 	free(ioas);
 	return 0;
 }

@@ -15,9 +15,24 @@
 #include "iommufd_uapi.h"
 #include "rte_iommufd.h"
 
+/* Kinds of handles that keep their context alive (see ifd_ctx_get()). */
+enum ifd_handle {
+	IFD_H_IOAS,
+	IFD_H_HWPT,
+	IFD_H_FAULT,
+	IFD_H_DEVICE,
+	IFD_H_SPACE,
+	IFD_H_COUNT
+};
+
 struct rte_iommufd {
 	int fd;
 	bool owned;
+	/* One reference for the caller (dropped by rte_iommufd_close()) and
+	 * one per live handle; the last one closes @fd and frees the context. */
+	unsigned int refs;
+	/* Live handles per kind, for rte_iommufd_close()'s message. */
+	unsigned int live[IFD_H_COUNT];
 	uint64_t features;
 	/* RTE_IOMMUFD_FEAT_PASID is decided (it needs a device to probe). */
 	bool pasid_probed;
@@ -80,6 +95,15 @@ int ifd_fail(int err, const char *hint, const char *fmt, ...)
 /* Like ifd_fail() but logged at DEBUG: for expected, handled failures. */
 int ifd_fail_quiet(int err, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * A handle of @kind now points to @ctx: the context (its descriptor, locks
+ * and lists) stays until the handle is released with ifd_ctx_put(), even
+ * after rte_iommufd_close(). Call once a handle is complete (no failure
+ * path after it) and put after its last use of @ctx.
+ */
+void ifd_ctx_get(struct rte_iommufd *ctx, enum ifd_handle kind);
+void ifd_ctx_put(struct rte_iommufd *ctx, enum ifd_handle kind);
 
 /* Context registry of HWPTs (for messages). */
 void ifd_hwpt_register(struct rte_iommufd *ctx, struct rte_iommufd_hwpt *hwpt);

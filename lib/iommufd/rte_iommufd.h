@@ -22,6 +22,12 @@
  *   thread; rte_iommufd_last_error() returns it.
  * - Objects are opaque handles owned by the caller and released by their
  *   _free/_close function; releasing NULL is a no-op.
+ * - Lifetimes: every IOAS, HWPT, fault queue, device and address space
+ *   handle holds a reference to its context. rte_iommufd_close() may come
+ *   before or after their release, in any order: the context's descriptor
+ *   stays open until the last of them is released, and each release
+ *   destroys its kernel object on that descriptor. Handles stay usable
+ *   until released; only the context pointer is invalid after the close.
  * - Objects of one context may be used from several threads; a single
  *   object must not be released while another thread uses it.
  */
@@ -167,13 +173,13 @@ int rte_iommufd_open(struct rte_iommufd **ctxp);
 
 /**
  * Wrap an iommufd file descriptor opened elsewhere (e.g. received from
- * another process). The descriptor is not closed by rte_iommufd_close()
- * unless @p take_ownership is true.
+ * another process). The descriptor is not closed when the context goes
+ * (see rte_iommufd_close()) unless @p take_ownership is true.
  *
  * @param fd
  *   An open /dev/iommu descriptor.
  * @param take_ownership
- *   Close @p fd in rte_iommufd_close().
+ *   Close @p fd when the context goes.
  * @param ctxp
  *   Set to the new context on success.
  * @return
@@ -183,9 +189,18 @@ int rte_iommufd_open(struct rte_iommufd **ctxp);
 int rte_iommufd_from_fd(int fd, bool take_ownership, struct rte_iommufd **ctxp);
 
 /**
- * Close a context. Objects still allocated in it are released by the
- * kernel with the file; their handles must not be used afterwards but
- * must still be freed.
+ * Close a context: the caller's reference to it is dropped and @p ctx must
+ * not be used afterwards.
+ *
+ * Handles allocated from it (IOAS, HWPT, fault queue, device, address
+ * space) each hold a reference too, so closing with live handles is safe:
+ * they stay valid and usable, must still be released with their
+ * _free/_close function (in any order), and the last release closes the
+ * descriptor (if owned) and frees the context. Until then the descriptor
+ * stays open and the handles' kernel objects (and the memory their
+ * mappings pin) exist; the close logs at INFO level how many handles of
+ * each kind are still allocated. With no live handle, the descriptor is
+ * closed here.
  *
  * @param ctx
  *   The context, or NULL.

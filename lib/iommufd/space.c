@@ -69,6 +69,7 @@ rte_iommufd_space_create(struct rte_iommufd *ctx, struct rte_iommufd_ioas *ioas,
 	sp->next = ctx->spaces;
 	ctx->spaces = sp;
 	pthread_mutex_unlock(&ctx->space_lock);
+	ifd_ctx_get(ctx, IFD_H_SPACE);
 	*spacep = sp;
 	return 0;
 }
@@ -111,6 +112,7 @@ rte_iommufd_space_free(struct rte_iommufd_space *sp)
 			return ret;
 		}
 	}
+	ifd_ctx_put(sp->ctx, IFD_H_SPACE);
 	free(sp);
 	return 0;
 }
