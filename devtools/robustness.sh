@@ -11,7 +11,8 @@
 #             Nth malloc failed, for N = 1, 2, ... until it completes;
 #             nothing may be left behind (fds, kernel objects, pins, heap)
 #   asan      build with -Db_sanitize=address,undefined (UBSan fatal) and
-#             run the fast suite: 0 errors
+#             run the fast suite, and vm-lifetime in the test VM (handles
+#             of every kind released after their context's close): 0 errors
 #   tsan      build with -Db_sanitize=thread; run the fast suite's
 #             threaded tests, and vm-threads in the test VM: 0 reports
 #   valgrind  the vm suite's test programs under valgrind memcheck in the
@@ -150,6 +151,20 @@ step_asan() {
 	row asan "fast suite, ASan + UBSan (fatal)" "$total tests" \
 		"$ok ok, $bad failed, $skip skipped; $reports sanitizer reports" \
 		"$([ "$bad" = 0 ] && [ "$ok" -gt 0 ] && [ "$reports" = 0 ] && echo 1 || echo 0)"
+	# Real IOAS, HWPT, fault queue, device (mock IOMMU) and address space
+	# handles used and released after rte_iommufd_close(), in the VM.
+	local vlog="$out/logs/asan-vm-lifetime.log" rc
+	"$run_vm" --timeout 600 --env TEST_STRICT=1 \
+		--env ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1 \
+		--env UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		-- "$dir/app/test/vm/test_vm_lifetime" >"$vlog" 2>&1
+	rc=$?
+	grep -E '^(ok|not ok)' "$vlog"
+	reports=$(grep -c -E 'ERROR: (Address|Leak)Sanitizer|runtime error' "$vlog")
+	row asan "vm-lifetime, ASan + UBSan (fatal), in the test VM" \
+		"$(grep -c '^ok' "$vlog") of $(sed -n 's/^1\.\.//p' "$vlog" | head -1) cases pass" \
+		"exit status $rc, $reports sanitizer reports" \
+		"$([ "$rc" = 0 ] && [ "$reports" = 0 ] && grep -q '^ok' "$vlog" && echo 1 || echo 0)"
 }
 
 # ------------------------------------------------------------------ #
