@@ -374,7 +374,7 @@ rte_iommufd_ioas_unmap(struct rte_iommufd_ioas *ioas, uint64_t iova, uint64_t le
 	ret = ifd_ioctl(ioas->ctx->fd, IFD_IOMMU_IOAS_UNMAP, &cmd);
 	if (ret < 0)
 		return ifd_fail(ret, ret == -ENOENT ?
-				"nothing mapped there, or the range cuts an earlier mapping (iommufd never splits one)" :
+				"nothing mapped there, or the range cuts a mapping (iommufd never splits one; the whole mappings below the cut are unmapped)" :
 				NULL,
 				"IOMMU_IOAS_UNMAP ioas %u iova 0x%llx len 0x%llx", ioas->id,
 				(unsigned long long)iova, (unsigned long long)len);

@@ -396,7 +396,9 @@ int rte_iommufd_ioas_allow_iovas(struct rte_iommufd_ioas *ioas,
  *   enum rte_iommufd_map_flags; at least READ or WRITE.
  * @return
  *   0, or -EINVAL (NULL argument, zero length, misalignment, IOVA outside
- *   the allowed ranges), -EEXIST (fixed IOVA range in use), -ENOSPC (no
+ *   the allowed ranges), -EEXIST (some byte of the fixed IOVA range is
+ *   mapped already: the kernel answers the same to an identical mapping and
+ *   to a partial overlap, and maps nothing), -ENOSPC (no
  *   free IOVA space), -ENOMEM (pinning limit or memory), -EFAULT (bad VA).
  */
 int rte_iommufd_ioas_map(struct rte_iommufd_ioas *ioas, void *va, uint64_t len,
@@ -451,6 +453,15 @@ int rte_iommufd_ioas_copy(struct rte_iommufd_ioas *dst,
  * Unmap an IOVA range. The range must cover whole earlier mappings:
  * iommufd never splits a mapping.
  *
+ * The kernel (Linux 7.3, io_pagetable.c) walks the mappings in the
+ * range upwards and unmaps each whole one until it meets one that sticks
+ * out of the range: it then fails with ENOENT, having unmapped the whole
+ * mappings below that one and none above, and without reporting how many
+ * bytes it unmapped. ENOENT therefore means either that nothing was mapped
+ * in the range or that the range cuts a mapping; only a caller that knows
+ * its mappings can tell the two apart, and it avoids the partial effect by
+ * unmapping exactly the ranges it mapped.
+ *
  * @param ioas
  *   The IOAS.
  * @param iova
@@ -458,10 +469,12 @@ int rte_iommufd_ioas_copy(struct rte_iommufd_ioas *dst,
  * @param len
  *   Length of the range.
  * @param unmapped
- *   If not NULL, set to the number of bytes unmapped.
+ *   If not NULL, set to the number of bytes unmapped on success; left
+ *   untouched on failure.
  * @return
- *   0, or -ENOENT (nothing mapped there, or the range cuts a mapping),
- *   -EINVAL.
+ *   0, or -ENOENT (nothing mapped there, or the range cuts a mapping, see
+ *   above), -EINVAL, -EBUSY (an access such as a mediated device holds
+ *   the range).
  */
 int rte_iommufd_ioas_unmap(struct rte_iommufd_ioas *ioas, uint64_t iova,
 		uint64_t len, uint64_t *unmapped);

@@ -93,8 +93,8 @@ struct ifb_real_vfio {
 };
 
 /*
- * A mapping of DPDK memory that covers several pages which DPDK may free
- * separately (see iommufd_mem.c): kept so that it can be split.
+ * A mapping of DPDK memory in the default container's IOAS, as the kernel
+ * holds it (see iommufd_mem.c): unmapped exactly, or split, by FREE events.
  */
 struct ifb_area {
 	uint64_t va;
@@ -183,7 +183,7 @@ struct ifb_state {
 	uint64_t map_splits;		/* coalesced mappings split by a FREE event */
 	/* rte_eal_init() was given --match-allocations (see iommufd_mem.c). */
 	bool match_allocations;
-	/* Coalesced mappings of the default container DPDK may free in part. */
+	/* Every mapping of DPDK memory in the default container. */
 	struct ifb_area *areas;
 	unsigned int nb_areas;
 	unsigned int max_areas;
@@ -261,6 +261,15 @@ int ifb_user_map(struct ifb_container *cont, uint64_t va, uint64_t iova,
 int ifb_user_unmap(struct ifb_container *cont, uint64_t va, uint64_t iova,
 		uint64_t len);
 
+/*
+ * How the mappings the adapter made in @cont (user mappings, and DPDK
+ * memory in the default container) cover [iova, iova + len) for memory at
+ * @va: 0 nothing overlaps, 1 every byte is mapped to that memory already,
+ * -1 an overlap otherwise, described in @desc. ifb.lock held.
+ */
+int ifb_mapped_as(const struct ifb_container *cont, uint64_t va, uint64_t iova,
+		uint64_t len, char *desc, size_t size);
+
 /* Re-read a container's usable IOVA ranges; ifb.lock held. */
 int ifb_container_read_ranges(struct ifb_container *cont);
 
@@ -291,7 +300,7 @@ void ifb_mem_unmap_all(struct ifb_container *cont);
  */
 int ifb_mem_event_register(void);
 
-/* Forget the coalesced mappings (their IOAS is going away). */
+/* Forget the mappings of DPDK memory (their IOAS is going away). */
 void ifb_mem_forget(void);
 
 /* ------------------------------------------------------------------ */

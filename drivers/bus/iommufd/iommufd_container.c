@@ -529,12 +529,62 @@ ifb_close_all(void)
 /* User DMA maps                                                       */
 /* ------------------------------------------------------------------ */
 
+/* Add to *@covered the bytes of [iova, iova + len) that [m_iova, m_iova + m_len) maps to @va. */
+static bool
+overlap_one(uint64_t va, uint64_t iova, uint64_t len, uint64_t m_va, uint64_t m_iova,
+	    uint64_t m_len, uint64_t *covered)
+{
+	uint64_t lo = RTE_MAX(iova, m_iova), hi = RTE_MIN(iova + len, m_iova + m_len);
+
+	if (lo >= hi)
+		return false;
+	if (m_va - m_iova == va - iova)
+		*covered += hi - lo;
+	return true;
+}
+
+int
+ifb_mapped_as(const struct ifb_container *cont, uint64_t va, uint64_t iova, uint64_t len,
+		char *desc, size_t size)
+{
+	const struct ifb_user_map *m;
+	const struct ifb_area *a;
+	uint64_t covered = 0;
+	bool any = false;
+	unsigned int i;
+
+	desc[0] = '\0';
+	/* Kernel mappings never overlap: their intersections add up. */
+	for (i = 0; i < cont->nb_maps; i++) {
+		m = &cont->maps[i];
+		if (!m->owned ||
+		    !overlap_one(va, iova, len, m->va, m->iova, m->len, &covered))
+			continue;
+		if (!any)
+			snprintf(desc, size, "the user mapping of VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 "-0x%" PRIx64,
+				 m->va, m->iova, m->iova + m->len - 1);
+		any = true;
+	}
+	for (i = 0; cont == &ifb.conts[0] && i < ifb.nb_areas; i++) {
+		a = &ifb.areas[i];
+		if (!overlap_one(va, iova, len, a->va, a->iova, a->len, &covered))
+			continue;
+		if (!any)
+			snprintf(desc, size, "DPDK memory at VA 0x%" PRIx64 " mapped at IOVA 0x%" PRIx64 "-0x%" PRIx64,
+				 a->va, a->iova, a->iova + a->len - 1);
+		any = true;
+	}
+	if (!any)
+		return 0;
+	return covered == len ? 1 : -1;
+}
+
 int
 ifb_user_map(struct ifb_container *cont, uint64_t va, uint64_t iova, uint64_t len)
 {
 	struct ifb_user_map *m;
 	uint64_t io = iova;
-	char ranges[256];
+	char ranges[256], other[160];
 	unsigned int i;
 	int ret;
 
@@ -565,22 +615,41 @@ ifb_user_map(struct ifb_container *cont, uint64_t va, uint64_t iova, uint64_t le
 	}
 	m = &cont->maps[cont->nb_maps];
 	m->owned = true;
+	/*
+	 * The kernel answers EEXIST to any overlap; what the adapter mapped
+	 * tells an IOVA range already mapped to this memory (accepted, as EAL
+	 * accepts EEXIST) from a partial or conflicting overlap (refused).
+	 */
+	ret = ifb_mapped_as(cont, va, iova, len, other, sizeof(other));
+	if (ret < 0) {
+		ifb.map_errors++;
+		IFB_LOG(ERR, "DMA map of VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 "-0x%" PRIx64 " in container %d conflicts with %s: a range must be free, or already mapped to the same memory in full",
+			va, iova, iova + len - 1, cont->key, other);
+		return -EEXIST;
+	}
+	if (ret > 0) {
+		IFB_LOG(DEBUG, "IOVA 0x%" PRIx64 "-0x%" PRIx64 " is already mapped to VA 0x%" PRIx64 " (%s); using the existing mapping",
+			iova, iova + len - 1, va, other);
+		m->owned = false;
+		goto record;
+	}
 	ifb_quiet_begin();
 	ret = rte_iommufd_ioas_map(cont->ioas, (void *)(uintptr_t)va, len, &io,
 				   RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
 	ifb_quiet_end();
 	ifb.map_calls++;
 	if (ret == -EEXIST) {
-		/* As EAL does with type1: already mapped is success. */
-		IFB_LOG(DEBUG, "IOVA 0x%" PRIx64 "-0x%" PRIx64 " is already mapped; using the existing mapping",
-			iova, iova + len - 1);
-		m->owned = false;
+		ifb.map_errors++;
+		IFB_LOG(ERR, "DMA map of VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 "-0x%" PRIx64 " in container %d overlaps a mapping the adapter did not make (IOAS %u)",
+			va, iova, iova + len - 1, cont->key, cont->ioas_id);
+		return ret;
 	} else if (ret < 0) {
 		ifb.map_errors++;
 		IFB_LOG(ERR, "DMA map VA 0x%" PRIx64 " IOVA 0x%" PRIx64 " len 0x%" PRIx64 " in container %d: %s",
 			va, iova, len, cont->key, rte_iommufd_last_error());
 		return ret;
 	}
+record:
 	m->va = va;
 	m->iova = iova;
 	m->len = len;
@@ -599,6 +668,21 @@ ifb_user_unmap(struct ifb_container *cont, uint64_t va, uint64_t iova, uint64_t 
 
 	if (!cont->had_device)
 		return -ENODEV;
+	/* A range recorded as such (one accepted inside another included). */
+	for (i = 0; i < cont->nb_maps; i++) {
+		m = &cont->maps[i];
+		if (m->va != va || m->iova != iova || m->len != len)
+			continue;
+		if (--m->refs > 0)
+			return 0;
+		ret = 0;
+		if (m->owned) {
+			ret = rte_iommufd_ioas_unmap(cont->ioas, m->iova, m->len, NULL);
+			ifb.unmap_calls++;
+		}
+		cont->maps[i] = cont->maps[--cont->nb_maps];
+		return ret;
+	}
 	for (i = 0; i < cont->nb_maps; i++) {
 		m = &cont->maps[i];
 		if (m->iova >= end || m->iova + m->len <= iova)

@@ -24,11 +24,16 @@
  * page-aligned pieces that need not match the pieces it allocated. The
  * IOMMU uses large pages either way: a hugepage is one mapping.
  *
- * Coalesced runs of ALLOC events are remembered (ifb.areas). Should a FREE
- * event still cover part of one, it is split (unmapped, the rest mapped
- * again), counted in ifb.map_splits and reported with a warning. Pages
- * marked DO_NOT_FREE that a FREE event covers stay mapped: EAL refuses to
- * free them.
+ * Every mapping made is remembered (ifb.areas), and FREE events unmap
+ * exactly the remembered mappings they cover: the kernel answers ENOENT
+ * both for a range where nothing is mapped and for one that cuts through a
+ * mapping (after unmapping the whole mappings below the cut, and without
+ * saying how much), so an unmap of an arbitrary range could not be read
+ * back. Pages never mapped (out of range, or mapped already by the user)
+ * are not unmapped. Should a FREE event still cover part of a coalesced
+ * mapping, it is split (unmapped, the rest mapped again), counted in
+ * ifb.map_splits and reported with a warning. Pages marked DO_NOT_FREE
+ * that a FREE event covers stay mapped: EAL refuses to free them.
  *
  * The memory event callback runs with EAL's memory hotplug lock held (write)
  * and the event list lock held (read). It therefore only uses lock-free EAL
@@ -108,7 +113,7 @@ struct run {
 };
 
 /* ------------------------------------------------------------------ */
-/* Coalesced mappings DPDK may free in part                            */
+/* The mappings of DPDK memory                                        */
 /* ------------------------------------------------------------------ */
 
 static int
@@ -158,18 +163,18 @@ area_remap(struct run *r, uint64_t va, uint64_t iova, uint64_t len)
 				   RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
 	if (ret == 0) {
 		ifb.memseg_bytes += len;
-		if (len > r->msl->page_sz && area_add(va, iova, len) < 0)
+		if (area_add(va, iova, len) < 0)
 			return -ENOMEM;
 	}
 	return ret;
 }
 
 /*
- * Before [iova, iova + len) is unmapped: forget the areas it covers and
+ * Unmap the mappings [iova, iova + len) covers, exactly as they were made;
  * split those it covers in part, keeping their other pages mapped.
  */
 static void
-areas_cut(struct run *r, uint64_t iova, uint64_t len)
+areas_unmap(struct run *r, uint64_t iova, uint64_t len)
 {
 	uint64_t end = iova + len;
 	unsigned int i = 0;
@@ -184,20 +189,21 @@ areas_cut(struct run *r, uint64_t iova, uint64_t len)
 			continue;
 		}
 		area_del(i);
-		if (a.iova >= iova && a_end <= end)
-			continue;	/* unmapped whole by the caller */
 		/* Pages of the area outside the range stay DPDK's. */
 		head = iova > a.iova ? iova - a.iova : 0;
 		tail = a_end > end ? a_end - end : 0;
 		ifb.unmap_calls++;
 		ret = rte_iommufd_ioas_unmap(r->cont->ioas, a.iova, a.len, &done);
 		if (ret < 0) {
+			/* Gone behind the adapter's back, or in use (EBUSY). */
 			r->errors++;
 			snprintf(r->last_error, sizeof(r->last_error), "%s",
 				 rte_iommufd_last_error());
 			continue;
 		}
 		ifb.memseg_bytes -= RTE_MIN(done, ifb.memseg_bytes);
+		if (head == 0 && tail == 0)
+			continue;	/* area_del() moved the last entry to i */
 		ifb.map_splits++;
 		r->split_bytes += head + tail;
 		ret = area_remap(r, a.va, a.iova, head);
@@ -217,7 +223,8 @@ areas_cut(struct run *r, uint64_t iova, uint64_t len)
 static void
 run_flush(struct run *r)
 {
-	uint64_t io = r->iova, done = 0;
+	char other[160];
+	uint64_t io = r->iova;
 	int ret;
 
 	if (r->len == 0)
@@ -240,9 +247,8 @@ run_flush(struct run *r)
 		ifb_quiet_end();
 		if (ret == 0) {
 			ifb.memseg_bytes += r->len;
-			if (r->whole && !r->fixed && r->len > r->msl->page_sz &&
-			    area_add(r->va, r->iova, r->len) < 0) {
-				/* Unknown to areas_cut(): do not keep it. */
+			if (area_add(r->va, r->iova, r->len) < 0) {
+				/* Unknown to areas_unmap(): do not keep it. */
 				rte_iommufd_ioas_unmap(r->cont->ioas, r->iova, r->len, NULL);
 				ifb.memseg_bytes -= r->len;
 				ifb.map_errors++;
@@ -250,28 +256,28 @@ run_flush(struct run *r)
 				snprintf(r->last_error, sizeof(r->last_error),
 					 "out of memory for the table of mappings");
 			}
-		} else if (ret != -EEXIST) {
-			/* EEXIST: mapped already (e.g. by the user), as EAL tolerates. */
+		} else if (ret != -EEXIST ||
+			   ifb_mapped_as(r->cont, r->va, r->iova, r->len, other, sizeof(other)) <= 0) {
+			/*
+			 * EEXIST for memory the user mapped already, to the same
+			 * memory, is tolerated as EAL does; a partial overlap
+			 * leaves pages unmapped.
+			 */
 			ifb.map_errors++;
 			r->errors++;
-			snprintf(r->last_error, sizeof(r->last_error), "%s",
-				 rte_iommufd_last_error());
+			if (ret == -EEXIST && other[0] != '\0')
+				snprintf(r->last_error, sizeof(r->last_error),
+					 "VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 "-0x%" PRIx64 " conflicts with %s",
+					 r->va, r->iova, r->iova + r->len - 1, other);
+			else
+				snprintf(r->last_error, sizeof(r->last_error), "%s",
+					 rte_iommufd_last_error());
 		}
 	} else {
+		/* Only what was mapped: nothing else to tell from ENOENT. */
 		ifb_quiet_begin();
-		if (ifb.nb_areas != 0)
-			areas_cut(r, r->iova, r->len);
-		ifb.unmap_calls++;
-		ret = rte_iommufd_ioas_unmap(r->cont->ioas, r->iova, r->len, &done);
+		areas_unmap(r, r->iova, r->len);
 		ifb_quiet_end();
-		if (ret == 0) {
-			ifb.memseg_bytes -= RTE_MIN(done, ifb.memseg_bytes);
-		} else if (ret != -ENOENT) {
-			/* ENOENT: never mapped (out of range, or mapping failed). */
-			r->errors++;
-			snprintf(r->last_error, sizeof(r->last_error), "%s",
-				 rte_iommufd_last_error());
-		}
 	}
 out:
 	r->len = 0;
