@@ -283,6 +283,14 @@ step_valgrind() {
 		[ "$sep" -ge 0 ] || continue
 		vm_opts=("${argv[@]:1:$((sep - 1))}")
 		prog_args=("${argv[@]:$((sep + 1))}")
+		# Option values that are paths of the build (e.g. --testdev) are
+		# relative to the build directory too.
+		for i in "${!vm_opts[@]}"; do
+			case "${vm_opts[$i]}" in
+			/*) ;;
+			*/*) [ -e "$wd/${vm_opts[$i]}" ] && vm_opts[$i]="$wd/${vm_opts[$i]}" ;;
+			esac
+		done
 		# Relative paths are the build directory's (meson runs tests there).
 		case "${prog_args[0]}" in /*) ;; *) prog_args[0]="$wd/${prog_args[0]}" ;; esac
 		case "$(realpath -m "${prog_args[0]}")" in "$(realpath -m "$plain")"/*) ;; *) continue ;; esac
