@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
 	# build
-	gcc meson ninja-build pkg-config
+	gcc meson ninja-build pkg-config libjansson-dev
 	# DPDK 22.11 for the adapter and the end-to-end tests (dpdk-testpmd)
 	dpdk dpdk-dev libdpdk-dev librte-net-e1000-23
 	# guest kernel build (buildtools/vm)

@@ -17,13 +17,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "rte_iommufd.h"
 #include "rte_iommufd_hw_caps.h"
 
 /* Exit codes (documented in --help and the guide). */
 enum {
 	EXIT_OK = 0,          /* every device listed could be queried (busy ones are reported) */
-	EXIT_DEVICE_ERROR = 1,/* a device could not be queried for another reason */
+	EXIT_DEVICE_ERROR = 1,/* a device could not be queried for another reason, or no memory */
 	EXIT_USAGE = 2,       /* bad command line */
 	EXIT_NO_IOMMUFD = 3,  /* /dev/iommu missing: no iommufd in the kernel */
 	EXIT_NO_ACCESS = 4,   /* permission denied */
@@ -33,7 +35,7 @@ enum {
 #define JSON_SCHEMA_VERSION 1
 
 static const char *sysfs = "/sys";
-static bool json, colour;
+static bool colour;
 
 struct pci_dev {
 	char bdf[16];
@@ -154,153 +156,73 @@ list_vfio_devices(struct pci_dev **out, unsigned int *n)
 }
 
 /* ------------------------------------------------------------------ */
-/* Output: one small writer for both human and JSON forms              */
+/* Querying a device: what both output forms are made from            */
 /* ------------------------------------------------------------------ */
 
-static int depth;
-static bool need_comma;
+struct dev_report {
+	const struct pci_dev *pd;
+	const char *status;             /* "ok", "busy" or "error" */
+	char message[512];              /* "" for none */
+	bool has_info;                  /* info and pc are set */
+	struct rte_iommufd_hw_info info;
+	size_t info_len;                /* valid bytes of info.data */
+	struct rte_iommufd_pasid_caps pc;
+	bool has_ranges;                /* align, ranges, nranges are set */
+	uint64_t align;
+	struct rte_iommufd_iova_range *ranges;
+	uint32_t nranges;
+};
 
 static void
-json_str(const char *s)
+query_ranges(struct rte_iommufd *ctx, struct rte_iommufd_device *dev, struct dev_report *rep)
 {
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	struct rte_iommufd_ioas *ioas = NULL;
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	/* The ranges a device allows show once it is attached to an IOAS. */
+	if (rte_iommufd_ioas_alloc(ctx, &ioas) < 0)
+		return;
+	if (rte_iommufd_device_attach(dev, rte_iommufd_ioas_id(ioas), NULL) == 0 &&
+	    rte_iommufd_ioas_iova_ranges(ioas, &rep->ranges, &rep->nranges, &rep->align) == 0)
+		rep->has_ranges = true;
+	rte_iommufd_device_detach(dev);
+	rte_iommufd_ioas_free(ioas);
 }
 
-static void
-json_key(const char *key)
+/* Returns EXIT_OK, or EXIT_DEVICE_ERROR for a failure other than busy. */
+static int
+query_device(struct rte_iommufd *ctx, const struct pci_dev *pd, struct dev_report *rep)
 {
-	if (need_comma)
-		putchar(',');
-	printf("\n%*s", depth * 2, "");
-	if (key != NULL) {
-		json_str(key);
-		printf(": ");
-	}
-	need_comma = true;
-}
+	struct rte_iommufd_device *dev = NULL;
+	int ret, rc = EXIT_OK;
 
-static void
-obj_open(const char *key, const char *title)
-{
-	if (json) {
-		json_key(key);
-		putchar('{');
-		need_comma = false;
-	} else if (title != NULL) {
-		printf("%*s%s%s%s\n", depth * 2, "", colour ? "\033[1m" : "", title,
-		       colour ? "\033[0m" : "");
+	memset(rep, 0, sizeof(*rep));
+	rep->pd = pd;
+	ret = ctx != NULL ? rte_iommufd_device_open(ctx, pd->bdf, NULL, &dev) : -ENODEV;
+	if (ret == -EBUSY) {
+		rep->status = "busy";
+		snprintf(rep->message, sizeof(rep->message), "in use by another process or iommufd");
+		return EXIT_OK;
 	}
-	depth++;
-}
-
-static void
-obj_close(void)
-{
-	depth--;
-	if (json) {
-		printf("\n%*s}", depth * 2, "");
-		need_comma = true;
+	if (ret < 0) {
+		rep->status = "error";
+		snprintf(rep->message, sizeof(rep->message), "%s",
+			 ctx != NULL ? rte_iommufd_last_error() : "no iommufd");
+		return EXIT_DEVICE_ERROR;
 	}
-}
-
-static void
-arr_open(const char *key, const char *title)
-{
-	if (json) {
-		json_key(key);
-		putchar('[');
-		need_comma = false;
-	} else if (title != NULL) {
-		printf("%*s%s:\n", depth * 2, "", title);
-	}
-	depth++;
-}
-
-static void
-arr_close(void)
-{
-	depth--;
-	if (json) {
-		printf("\n%*s]", depth * 2, "");
-		need_comma = true;
-	}
-}
-
-static void
-kv_str(const char *key, const char *val)
-{
-	if (json) {
-		json_key(key);
-		if (val == NULL)
-			printf("null");
-		else
-			json_str(val);
+	rep->status = "ok";
+	if (rte_iommufd_device_hw_info(dev, &rep->info) < 0) {
+		snprintf(rep->message, sizeof(rep->message), "%s", rte_iommufd_last_error());
+		rc = EXIT_DEVICE_ERROR;
 	} else {
-		printf("%*s%-22s %s\n", depth * 2, "", key, val != NULL ? val : "-");
+		rep->has_info = true;
+		rep->info_len = rep->info.data_len < sizeof(rep->info.data) ?
+			rep->info.data_len : sizeof(rep->info.data);
+		rte_iommufd_pasid_caps_from_hw_info(&rep->info, &rep->pc);
+		query_ranges(ctx, dev, rep);
 	}
+	rte_iommufd_device_close(dev);
+	return rc;
 }
-
-static void
-kv_uint(const char *key, unsigned long long val)
-{
-	if (json) {
-		json_key(key);
-		printf("%llu", val);
-	} else {
-		printf("%*s%-22s %llu\n", depth * 2, "", key, val);
-	}
-}
-
-static void
-kv_int(const char *key, long long val)
-{
-	if (json) {
-		json_key(key);
-		printf("%lld", val);
-	} else {
-		printf("%*s%-22s %lld\n", depth * 2, "", key, val);
-	}
-}
-
-static void
-kv_hex(const char *key, unsigned long long val)
-{
-	char buf[24];
-
-	if (json) {
-		/* JSON numbers lose 64-bit precision: hex values are strings. */
-		snprintf(buf, sizeof(buf), "0x%llx", val);
-		kv_str(key, buf);
-	} else {
-		printf("%*s%-22s 0x%llx\n", depth * 2, "", key, val);
-	}
-}
-
-static void
-kv_bool(const char *key, bool val)
-{
-	if (json) {
-		json_key(key);
-		printf("%s", val ? "true" : "false");
-	} else {
-		printf("%*s%-22s %s\n", depth * 2, "", key, val ? "yes" : "no");
-	}
-}
-
-/* ------------------------------------------------------------------ */
-/* Device report                                                       */
-/* ------------------------------------------------------------------ */
 
 static const char *
 hw_type_name(uint32_t type)
@@ -315,137 +237,12 @@ hw_type_name(uint32_t type)
 	}
 }
 
-/* Print the fields of one group: "summary" or the vendor's. */
-static int
-print_cap_field(const struct rte_iommufd_cap_field *f, void *arg)
+/* The fields of one group: "summary" (hw_info_type aside) or the vendor's. */
+static bool
+cap_field_in(const struct rte_iommufd_cap_field *f, bool summary)
 {
-	bool want_summary = *(const bool *)arg;
-
-	if ((strcmp(f->group, "summary") == 0) != want_summary ||
-	    strcmp(f->name, "hw_info_type") == 0)
-		return 0;
-	if (!json && getenv("IOMMUFD_INFO_DESCRIBE") != NULL)
-		printf("%*s# %s\n", depth * 2, "", f->desc);
-	switch (f->kind) {
-	case RTE_IOMMUFD_CAP_BOOL:
-		kv_bool(f->name, f->value != 0);
-		break;
-	case RTE_IOMMUFD_CAP_HEX:
-		kv_hex(f->name, f->value);
-		break;
-	default:
-		kv_uint(f->name, f->value);
-		break;
-	}
-	return 0;
-}
-
-static void
-print_ranges(struct rte_iommufd *ctx, struct rte_iommufd_device *dev)
-{
-	struct rte_iommufd_iova_range *r = NULL;
-	struct rte_iommufd_ioas *ioas = NULL;
-	uint64_t align = 0;
-	uint32_t n = 0, i;
-
-	/* The ranges a device allows show once it is attached to an IOAS. */
-	if (rte_iommufd_ioas_alloc(ctx, &ioas) < 0)
-		return;
-	if (rte_iommufd_device_attach(dev, rte_iommufd_ioas_id(ioas), NULL) == 0 &&
-	    rte_iommufd_ioas_iova_ranges(ioas, &r, &n, &align) == 0) {
-		kv_uint("iova_alignment", align);
-		arr_open("iova_ranges", "iova_ranges");
-		for (i = 0; i < n; i++) {
-			if (json) {
-				obj_open(NULL, NULL);
-				kv_hex("start", r[i].start);
-				kv_hex("last", r[i].last);
-				obj_close();
-			} else {
-				printf("%*s0x%016llx - 0x%016llx\n", depth * 2, "",
-				       (unsigned long long)r[i].start,
-				       (unsigned long long)r[i].last);
-			}
-		}
-		arr_close();
-		free(r);
-	}
-	rte_iommufd_device_detach(dev);
-	rte_iommufd_ioas_free(ioas);
-}
-
-/* Returns EXIT_OK, or EXIT_DEVICE_ERROR for a failure other than busy. */
-static int
-report_device(struct rte_iommufd *ctx, const struct pci_dev *pd)
-{
-	struct rte_iommufd_device *dev = NULL;
-	struct rte_iommufd_pasid_caps pc;
-	struct rte_iommufd_hw_info info;
-	size_t len;
-	bool summary;
-	char title[96], id[16];
-	int ret, rc = EXIT_OK;
-
-	snprintf(title, sizeof(title), "%s  %04x:%04x", pd->bdf, pd->vendor, pd->device);
-	obj_open(NULL, title);
-	kv_str("pci_address", pd->bdf);
-	snprintf(id, sizeof(id), "%04x:%04x", pd->vendor, pd->device);
-	kv_str("id", id);
-	kv_str("driver", pd->driver);
-	kv_str("cdev", pd->cdev[0] ? pd->cdev : NULL);
-	kv_str("iommu_group", pd->group[0] ? pd->group : NULL);
-	kv_int("numa_node", pd->numa_node);
-
-	ret = ctx != NULL ? rte_iommufd_device_open(ctx, pd->bdf, NULL, &dev) : -ENODEV;
-	if (ret == -EBUSY) {
-		kv_str("status", "busy");
-		kv_str("message", "in use by another process or iommufd");
-		goto out;
-	}
-	if (ret < 0) {
-		kv_str("status", "error");
-		kv_str("message", ctx != NULL ? rte_iommufd_last_error() : "no iommufd");
-		rc = EXIT_DEVICE_ERROR;
-		goto out;
-	}
-	kv_str("status", "ok");
-	ret = rte_iommufd_device_hw_info(dev, &info);
-	if (ret < 0) {
-		kv_str("message", rte_iommufd_last_error());
-		rc = EXIT_DEVICE_ERROR;
-		goto close;
-	}
-	len = info.data_len < sizeof(info.data) ? info.data_len : sizeof(info.data);
-	obj_open("iommu", "iommu");
-	kv_str("type", hw_type_name(info.type));
-	kv_uint("type_id", info.type);
-	summary = true;
-	rte_iommufd_hw_caps_foreach(info.type, info.data, len, print_cap_field, &summary);
-	obj_open("vendor", "vendor registers, decoded");
-	summary = false;
-	rte_iommufd_hw_caps_foreach(info.type, info.data, len, print_cap_field, &summary);
-	obj_close();
-	obj_close();
-
-	rte_iommufd_pasid_caps_from_hw_info(&info, &pc);
-	obj_open("pasid", "pasid");
-	kv_uint("width", pc.width);
-	kv_uint("max_pasid", pc.max_pasid);
-	kv_bool("exec", pc.exec);
-	kv_bool("priv", pc.priv);
-	kv_str("reason", rte_iommufd_pasid_reason_str(pc.reason));
-	obj_close();
-	kv_bool("ats", pc.ats);
-	kv_bool("dirty_tracking", (info.capabilities & RTE_IOMMUFD_HW_CAP_DIRTY_TRACKING) != 0);
-	kv_hex("capabilities", info.capabilities);
-	print_ranges(ctx, dev);
-close:
-	rte_iommufd_device_close(dev);
-out:
-	obj_close();
-	if (!json)
-		putchar('\n');
-	return rc;
+	return (strcmp(f->group, "summary") == 0) == summary &&
+		strcmp(f->name, "hw_info_type") != 0;
 }
 
 /*
@@ -472,57 +269,376 @@ static const struct {
 	{ RTE_IOMMUFD_FEAT_HW_INFO_INPUT_TYPE, "kernel: no IOMMU type selection in IOMMU_GET_HW_INFO (needs Linux 6.17+)" },
 };
 
-/* PASID attach is probed through a device: true once one could be opened. */
-static bool pasid_probed;
+#define N_KERNEL_LACKS (sizeof(kernel_lacks) / sizeof(kernel_lacks[0]))
+
+/* The k-th lack in words, or NULL when the kernel has that feature. */
+static const char *
+kernel_lack(size_t k, uint64_t features, bool pasid_probed)
+{
+	if (features & kernel_lacks[k].feature)
+		return NULL;
+	if (kernel_lacks[k].feature == RTE_IOMMUFD_FEAT_PASID && !pasid_probed)
+		return "kernel: PASID attach not probed (no device could be opened)";
+	return kernel_lacks[k].lack;
+}
+
+/* ------------------------------------------------------------------ */
+/* Human output                                                        */
+/* ------------------------------------------------------------------ */
 
 static void
-report_features(struct rte_iommufd *ctx)
+h_title(int depth, const char *title)
 {
-	uint64_t f = rte_iommufd_features(ctx);
+	printf("%*s%s%s%s\n", depth * 2, "", colour ? "\033[1m" : "", title,
+	       colour ? "\033[0m" : "");
+}
+
+static void __attribute__((format(printf, 3, 4)))
+h_kv(int depth, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%*s%-22s ", depth * 2, "", key);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static const char *
+yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+struct h_caps {
+	bool summary;
+	int depth;
+};
+
+static int
+h_cap_field(const struct rte_iommufd_cap_field *f, void *arg)
+{
+	const struct h_caps *hc = arg;
+	unsigned long long v = f->value;
+
+	if (!cap_field_in(f, hc->summary))
+		return 0;
+	if (getenv("IOMMUFD_INFO_DESCRIBE") != NULL)
+		printf("%*s# %s\n", hc->depth * 2, "", f->desc);
+	switch (f->kind) {
+	case RTE_IOMMUFD_CAP_BOOL: h_kv(hc->depth, f->name, "%s", yes_no(v != 0)); break;
+	case RTE_IOMMUFD_CAP_HEX: h_kv(hc->depth, f->name, "0x%llx", v); break;
+	default: h_kv(hc->depth, f->name, "%llu", v); break;
+	}
+	return 0;
+}
+
+static void
+h_features(uint64_t f, bool pasid_probed)
+{
 	size_t k, shown = 0;
 	int i;
 
-	obj_open("kernel_features", "iommufd features of the running kernel");
+	h_title(0, "iommufd features of the running kernel");
 	for (i = 0; i < RTE_IOMMUFD_FEAT_COUNT; i++)
-		kv_bool(rte_iommufd_feature_name(1ull << i), (f >> i) & 1);
-	obj_close();
-	arr_open("kernel_lacks", "what the running kernel lacks");
-	for (k = 0; k < sizeof(kernel_lacks) / sizeof(kernel_lacks[0]); k++) {
-		const char *s = kernel_lacks[k].lack;
+		h_kv(1, rte_iommufd_feature_name(1ull << i), "%s", yes_no((f >> i) & 1));
+	printf("what the running kernel lacks:\n");
+	for (k = 0; k < N_KERNEL_LACKS; k++) {
+		const char *s = kernel_lack(k, f, pasid_probed);
 
-		if (f & kernel_lacks[k].feature)
-			continue;
-		if (kernel_lacks[k].feature == RTE_IOMMUFD_FEAT_PASID && !pasid_probed)
-			s = "kernel: PASID attach not probed (no device could be opened)";
-		if (json) {
-			json_key(NULL);
-			json_str(s);
-		} else {
-			printf("%*s%s\n", depth * 2, "", s);
+		if (s != NULL) {
+			printf("  %s\n", s);
+			shown++;
 		}
-		shown++;
 	}
-	if (!json && shown == 0)
-		printf("%*snothing the library uses\n", depth * 2, "");
-	arr_close();
-	if (!json)
-		putchar('\n');
+	if (shown == 0)
+		printf("  nothing the library uses\n");
+	putchar('\n');
 }
 
-/* Open and close one device so that the library probes PASID attach. */
+/* A device, at depth 1 (the "devices" list has no title). */
 static void
+h_device(const struct dev_report *rep)
+{
+	const struct pci_dev *pd = rep->pd;
+	const struct rte_iommufd_pasid_caps *pc = &rep->pc;
+	const struct rte_iommufd_hw_info *info = &rep->info;
+	struct h_caps hc;
+	char title[96];
+	uint32_t i;
+
+	snprintf(title, sizeof(title), "%s  %04x:%04x", pd->bdf, pd->vendor, pd->device);
+	h_title(1, title);
+	h_kv(2, "pci_address", "%s", pd->bdf);
+	h_kv(2, "id", "%04x:%04x", pd->vendor, pd->device);
+	h_kv(2, "driver", "%s", pd->driver);
+	h_kv(2, "cdev", "%s", pd->cdev[0] ? pd->cdev : "-");
+	h_kv(2, "iommu_group", "%s", pd->group[0] ? pd->group : "-");
+	h_kv(2, "numa_node", "%d", pd->numa_node);
+	h_kv(2, "status", "%s", rep->status);
+	if (rep->message[0] != '\0')
+		h_kv(2, "message", "%s", rep->message);
+	if (rep->has_info) {
+		h_title(2, "iommu");
+		h_kv(3, "type", "%s", hw_type_name(info->type));
+		h_kv(3, "type_id", "%u", info->type);
+		hc = (struct h_caps){ .summary = true, .depth = 3 };
+		rte_iommufd_hw_caps_foreach(info->type, info->data, rep->info_len, h_cap_field, &hc);
+		h_title(3, "vendor registers, decoded");
+		hc = (struct h_caps){ .summary = false, .depth = 4 };
+		rte_iommufd_hw_caps_foreach(info->type, info->data, rep->info_len, h_cap_field, &hc);
+		h_title(2, "pasid");
+		h_kv(3, "width", "%u", (unsigned int)pc->width);
+		h_kv(3, "max_pasid", "%llu", (unsigned long long)pc->max_pasid);
+		h_kv(3, "exec", "%s", yes_no(pc->exec));
+		h_kv(3, "priv", "%s", yes_no(pc->priv));
+		h_kv(3, "reason", "%s", rte_iommufd_pasid_reason_str(pc->reason));
+		h_kv(2, "ats", "%s", yes_no(pc->ats));
+		h_kv(2, "dirty_tracking", "%s",
+		     yes_no((info->capabilities & RTE_IOMMUFD_HW_CAP_DIRTY_TRACKING) != 0));
+		h_kv(2, "capabilities", "0x%llx", (unsigned long long)info->capabilities);
+	}
+	if (rep->has_ranges) {
+		h_kv(2, "iova_alignment", "%llu", (unsigned long long)rep->align);
+		printf("    iova_ranges:\n");
+		for (i = 0; i < rep->nranges; i++)
+			printf("      0x%016llx - 0x%016llx\n",
+			       (unsigned long long)rep->ranges[i].start,
+			       (unsigned long long)rep->ranges[i].last);
+	}
+	putchar('\n');
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON output: one jansson document, dumped at the end                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * jansson's setters take ownership of the new value and return -1 when it
+ * is NULL (allocation failed): each builder ORs them into one error flag.
+ */
+
+/* A string; bytes that are not UTF-8 (jansson refuses them) become '?'. */
+static json_t *
+j_str(const char *s)
+{
+	json_t *v;
+	char *copy;
+	size_t i;
+
+	if (s == NULL)
+		return json_null();
+	v = json_string(s);
+	if (v != NULL || (copy = strdup(s)) == NULL)
+		return v;
+	for (i = 0; copy[i] != '\0'; i++)
+		if ((unsigned char)copy[i] >= 0x80)
+			copy[i] = '?';
+	v = json_string(copy);
+	free(copy);
+	return v;
+}
+
+/* 64-bit values are strings of hexadecimal: JSON numbers lose precision. */
+static json_t *
+j_hex(unsigned long long v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", v);
+	return json_string(buf);
+}
+
+static int
+j_set(json_t *obj, const char *key, json_t *val)
+{
+	return json_object_set_new(obj, key, val);
+}
+
+struct j_caps {
+	bool summary;
+	json_t *obj;
+	int err;
+};
+
+static int
+j_cap_field(const struct rte_iommufd_cap_field *f, void *arg)
+{
+	struct j_caps *jc = arg;
+	json_t *v;
+
+	if (!cap_field_in(f, jc->summary))
+		return 0;
+	switch (f->kind) {
+	case RTE_IOMMUFD_CAP_BOOL: v = json_boolean(f->value != 0); break;
+	case RTE_IOMMUFD_CAP_HEX: v = j_hex(f->value); break;
+	default: v = json_integer((json_int_t)f->value); break;
+	}
+	jc->err |= j_set(jc->obj, f->name, v);
+	return 0;
+}
+
+static json_t *
+j_iommu(const struct dev_report *rep)
+{
+	const struct rte_iommufd_hw_info *info = &rep->info;
+	json_t *o = json_object(), *vendor = json_object();
+	struct j_caps jc = { .summary = true, .obj = o, .err = o == NULL || vendor == NULL };
+
+	if (jc.err) {
+		json_decref(vendor);
+		json_decref(o);
+		return NULL;
+	}
+	jc.err |= j_set(o, "type", json_string(hw_type_name(info->type)));
+	jc.err |= j_set(o, "type_id", json_integer(info->type));
+	rte_iommufd_hw_caps_foreach(info->type, info->data, rep->info_len, j_cap_field, &jc);
+	jc.summary = false;
+	jc.obj = vendor;
+	rte_iommufd_hw_caps_foreach(info->type, info->data, rep->info_len, j_cap_field, &jc);
+	jc.err |= j_set(o, "vendor", vendor);
+	if (jc.err) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+j_pasid(const struct rte_iommufd_pasid_caps *pc)
+{
+	json_t *o = json_object();
+	int err = o == NULL;
+
+	if (err)
+		return NULL;
+	err |= j_set(o, "width", json_integer(pc->width));
+	err |= j_set(o, "max_pasid", json_integer((json_int_t)pc->max_pasid));
+	err |= j_set(o, "exec", json_boolean(pc->exec));
+	err |= j_set(o, "priv", json_boolean(pc->priv));
+	err |= j_set(o, "reason", json_string(rte_iommufd_pasid_reason_str(pc->reason)));
+	if (err) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+j_ranges(const struct dev_report *rep)
+{
+	json_t *a = json_array(), *r;
+	int err = a == NULL;
+	uint32_t i;
+
+	for (i = 0; i < rep->nranges && !err; i++) {
+		r = json_object();
+		err |= r == NULL;
+		err |= j_set(r, "start", j_hex(rep->ranges[i].start));
+		err |= j_set(r, "last", j_hex(rep->ranges[i].last));
+		err |= json_array_append_new(a, r);
+	}
+	if (err) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+static json_t *
+j_device(const struct dev_report *rep)
+{
+	const struct pci_dev *pd = rep->pd;
+	const struct rte_iommufd_hw_info *info = &rep->info;
+	json_t *o = json_object();
+	char id[16];
+	int err = o == NULL;
+
+	if (err)
+		return NULL;
+	snprintf(id, sizeof(id), "%04x:%04x", pd->vendor, pd->device);
+	err |= j_set(o, "pci_address", j_str(pd->bdf));
+	err |= j_set(o, "id", j_str(id));
+	err |= j_set(o, "driver", j_str(pd->driver));
+	err |= j_set(o, "cdev", j_str(pd->cdev[0] ? pd->cdev : NULL));
+	err |= j_set(o, "iommu_group", j_str(pd->group[0] ? pd->group : NULL));
+	err |= j_set(o, "numa_node", json_integer(pd->numa_node));
+	err |= j_set(o, "status", json_string(rep->status));
+	if (rep->message[0] != '\0')
+		err |= j_set(o, "message", j_str(rep->message));
+	if (rep->has_info) {
+		err |= j_set(o, "iommu", j_iommu(rep));
+		err |= j_set(o, "pasid", j_pasid(&rep->pc));
+		err |= j_set(o, "ats", json_boolean(rep->pc.ats));
+		err |= j_set(o, "dirty_tracking", json_boolean(
+			(info->capabilities & RTE_IOMMUFD_HW_CAP_DIRTY_TRACKING) != 0));
+		err |= j_set(o, "capabilities", j_hex(info->capabilities));
+	}
+	if (rep->has_ranges) {
+		err |= j_set(o, "iova_alignment", json_integer((json_int_t)rep->align));
+		err |= j_set(o, "iova_ranges", j_ranges(rep));
+	}
+	if (err) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The document without its devices, which the caller appends to "devices". */
+static json_t *
+j_document(uint64_t f, bool pasid_probed)
+{
+	json_t *doc = json_object(), *feat = json_object(), *lacks = json_array();
+	int err = doc == NULL || feat == NULL || lacks == NULL;
+	size_t k;
+	int i;
+
+	if (err) {
+		json_decref(doc);
+		json_decref(feat);
+		json_decref(lacks);
+		return NULL;
+	}
+	for (i = 0; i < RTE_IOMMUFD_FEAT_COUNT; i++)
+		err |= j_set(feat, rte_iommufd_feature_name(1ull << i), json_boolean((f >> i) & 1));
+	for (k = 0; k < N_KERNEL_LACKS; k++) {
+		const char *s = kernel_lack(k, f, pasid_probed);
+
+		if (s != NULL)
+			err |= json_array_append_new(lacks, json_string(s));
+	}
+	err |= j_set(doc, "schema_version", json_integer(JSON_SCHEMA_VERSION));
+	err |= j_set(doc, "kernel_features", feat);
+	err |= j_set(doc, "kernel_lacks", lacks);
+	err |= j_set(doc, "devices", json_array());
+	if (err) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Main                                                                */
+/* ------------------------------------------------------------------ */
+
+/* Open and close one device so that the library probes PASID attach. */
+static bool
 probe_pasid(struct rte_iommufd *ctx, const struct pci_dev *devs, unsigned int n)
 {
 	struct rte_iommufd_device *dev;
 	unsigned int i;
 
-	for (i = 0; i < n && !pasid_probed; i++) {
+	for (i = 0; i < n; i++) {
 		if (devs[i].cdev[0] == '\0' ||
 		    rte_iommufd_device_open(ctx, devs[i].bdf, NULL, &dev) < 0)
 			continue;
 		rte_iommufd_device_close(dev);
-		pasid_probed = true;
+		return true;
 	}
+	return false;
 }
 
 static void
@@ -550,7 +666,7 @@ usage(FILE *out, const char *prog)
 		"  --no-color    no colour even on a terminal\n"
 		"\n"
 		"Exit status: 0 all listed devices queried (busy ones reported as busy),\n"
-		"1 a device could not be queried, 2 usage, 3 no /dev/iommu,\n"
+		"1 a device could not be queried or no memory, 2 usage, 3 no /dev/iommu,\n"
 		"4 permission denied, 5 --device names no vfio-pci device.\n",
 		prog, JSON_SCHEMA_VERSION);
 }
@@ -570,7 +686,8 @@ main(int argc, char **argv)
 	struct rte_iommufd *ctx = NULL;
 	const char **wanted = NULL;
 	unsigned int ndev = 0, nwanted = 0, i, j, shown = 0;
-	bool no_colour = false;
+	bool json = false, no_colour = false, pasid_probed;
+	json_t *doc = NULL;
 	int c, ret, rc = EXIT_OK;
 
 	wanted = calloc((size_t)argc, sizeof(*wanted));
@@ -641,16 +758,16 @@ main(int argc, char **argv)
 		goto out;
 	}
 
+	pasid_probed = probe_pasid(ctx, devs, ndev);
 	if (json) {
-		printf("{");
-		depth = 1;
-		need_comma = false;
-		kv_uint("schema_version", JSON_SCHEMA_VERSION);
+		doc = j_document(rte_iommufd_features(ctx), pasid_probed);
+		if (doc == NULL)
+			goto nomem;
+	} else {
+		h_features(rte_iommufd_features(ctx), pasid_probed);
 	}
-	probe_pasid(ctx, devs, ndev);
-	report_features(ctx);
-	arr_open("devices", NULL);
 	for (i = 0; i < ndev; i++) {
+		struct dev_report rep;
 		bool take = nwanted == 0;
 
 		for (j = 0; j < nwanted && !take; j++)
@@ -658,15 +775,29 @@ main(int argc, char **argv)
 		if (!take)
 			continue;
 		shown++;
-		if (report_device(ctx, &devs[i]) != EXIT_OK)
+		if (query_device(ctx, &devs[i], &rep) != EXIT_OK)
 			rc = EXIT_DEVICE_ERROR;
+		if (json)
+			ret = json_array_append_new(json_object_get(doc, "devices"), j_device(&rep));
+		else
+			h_device(&rep);
+		free(rep.ranges);
+		if (json && ret < 0)
+			goto nomem;
 	}
-	arr_close();
-	if (json)
-		printf("\n}\n");
-	else if (shown == 0)
+	if (json) {
+		if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+			goto nomem;
+		putchar('\n');
+	} else if (shown == 0) {
 		printf("no PCI device is bound to vfio-pci\n");
+	}
+	goto out;
+nomem:
+	fprintf(stderr, "%s: cannot build the JSON output: out of memory\n", argv[0]);
+	rc = EXIT_DEVICE_ERROR;
 out:
+	json_decref(doc);
 	rte_iommufd_close(ctx);
 	free(devs);
 	for (i = 0; i < nwanted; i++)
