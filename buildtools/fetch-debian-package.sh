@@ -62,10 +62,7 @@ exec 9>"$cache/.fetch.lock"
 flock 9
 
 # The mirror URI: the first Debian archive URI the system's sources name.
-uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-	/etc/apt/sources.list.d/*.sources 2>/dev/null |
-	grep -Eo '(https?|file)://[^ ]*/debian/?( |$)' | grep -v security | head -n1 | tr -d ' ' || true)
-[ -n "$uri" ] || die "no Debian mirror URI found in /etc/apt/sources.list{,.d}"
+uri=$("$(dirname "$0")/debian-mirror.sh") || die "cannot fetch from Debian's archive without a mirror"
 
 src="$cache/apt/sources.list"
 : > "$src"

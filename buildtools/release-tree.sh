@@ -56,10 +56,7 @@ if [ -f "$tree/.dpdk-iommufd-tree" ]; then
 	exit 0
 fi
 
-uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-	/etc/apt/sources.list.d/*.sources 2>/dev/null |
-	grep -Eo '(https?|file)://[^ ]*/debian/?( |$)' | grep -v security | head -n1 | tr -d ' ' || true)
-[ -n "$uri" ] || die "no Debian mirror URI found in /etc/apt/sources.list{,.d}"
+uri=$("$(dirname "$0")/debian-mirror.sh") || die "cannot fetch from Debian's archive without a mirror"
 
 mkdir -p "$cache/trees"
 exec 9>"$cache/trees/.$release.lock"
