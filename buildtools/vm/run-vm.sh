@@ -45,6 +45,21 @@
 #                      (DPDK_IOMMUFD_SID_TREE names another sid tree)
 #   --testdev PATH     the model program (default: built from
 #                      buildtools/testdev with cc into the run directory)
+#   --monitor          give the job QEMU's human monitor: in the guest,
+#                      buildtools/vm/vm-monitor.sh COMMAND runs COMMAND
+#                      (e.g. "device_del nic1") and prints the answer
+#                      (DPDK_IOMMUFD_VM_MONITOR names the request directory;
+#                      the host side logs to monitor-agent.log)
+#   --hotplug          put the second NIC behind a PCIe root port, where it
+#                      can be removed and added back (device id "nic1",
+#                      0000:01:00.0 instead of 0000:00:03.0; ACPI hot-plug);
+#                      implies --monitor. The job gets
+#                      DPDK_IOMMUFD_VM_NICS="0000:00:02.0 0000:01:00.0"
+#                      (always set: the NICs' addresses)
+#   --intremap on|off  VT-d interrupt remapping (default on). Without it the
+#                      kernel refuses VFIO binds unless allow_unsafe_interrupts
+#   --kernel-arg ARG   append ARG to the guest kernel's command line
+#                      (repeatable; e.g. vfio_iommu_type1.allow_unsafe_interrupts=1)
 #   --expose PATH      keep host PATH visible in the guest although it lies
 #                      under /tmp or /run (see below; repeatable)
 #   --keep             keep the run directory even when the run succeeds
@@ -104,6 +119,10 @@ qemu_flavour=bookworm
 pasid_devs=()
 testdev=
 envs=()
+monitor=0
+hotplug=0
+intremap=on
+kargs=()
 cache=${DPDK_IOMMUFD_CACHE:-/var/cache/dpdk-iommufd}
 
 need_arg() { [ $# -ge 2 ] || usage_error "option $1 needs an argument"; }
@@ -122,6 +141,10 @@ while [ $# -gt 0 ]; do
 	--qemu) need_arg "$@"; qemu_flavour=$2; shift 2 ;;
 	--pasid-dev) need_arg "$@"; pasid_devs+=("$2"); shift 2 ;;
 	--testdev) need_arg "$@"; testdev=$2; shift 2 ;;
+	--monitor) monitor=1; shift ;;
+	--hotplug) hotplug=1; monitor=1; shift ;;
+	--intremap) need_arg "$@"; intremap=$2; shift 2 ;;
+	--kernel-arg) need_arg "$@"; kargs+=("$2"); shift 2 ;;
 	--keep) keep=1; shift ;;
 	-v|--verbose) verbose=1; shift ;;
 	-h|--help) usage ;;
@@ -135,6 +158,10 @@ case "$aw_bits" in 39|48) ;; *) usage_error "--aw-bits takes 48 or 39, not '$aw_
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout takes a positive number of seconds, not '$timeout'"
 [[ "$mem" =~ ^[1-9][0-9]*$ ]] || usage_error "--mem takes a size in MB, not '$mem'"
 [ "$mem" -ge 768 ] || usage_error "--mem $mem is too small: 512 MB are reserved as hugepages (use 768 or more)"
+case "$intremap" in on|off) ;; *) usage_error "--intremap takes on or off, not '$intremap'" ;; esac
+for a in "${kargs[@]}"; do
+	[[ "$a" =~ ^[A-Za-z0-9_.,=:/-]+$ ]] || usage_error "--kernel-arg takes one plain kernel parameter, not '$a'"
+done
 case "$qemu_flavour" in bookworm|sid) ;; *) usage_error "--qemu takes bookworm or sid, not '$qemu_flavour'" ;; esac
 for p in "${pasid_devs[@]}"; do
 	[[ "$p" =~ ^([1-9]|1[0-9]|20),[01],[01]$ ]] ||
@@ -234,6 +261,9 @@ for e in "${envs[@]}"; do
 	esac
 done
 
+nics="0000:00:02.0 0000:00:03.0"
+[ "$hotplug" = 0 ] || nics="0000:00:02.0 0000:01:00.0"
+
 # The job: environment, working directory, command.
 q() { printf '%q' "$1"; }
 {
@@ -249,6 +279,8 @@ q() { printf '%q' "$1"; }
 	done < <(compgen -e)
 	[ -n "${PATH:-}" ] || echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 	echo "export TMPDIR=/tmp DPDK_IOMMUFD_VM=1 DPDK_IOMMUFD_VM_OUT=$(q "$outdir")"
+	echo "export DPDK_IOMMUFD_VM_NICS=$(q "$nics")"
+	[ "$monitor" = 0 ] || echo "export DPDK_IOMMUFD_VM_MONITOR=$(q "$outdir/monitor")"
 	[ ${#pasid_devs[@]} -eq 0 ] || echo "export DPDK_IOMMUFD_PASID_DEVS=$(q "${pasid_list% }")"
 	for e in "${envs[@]}"; do
 		echo "export ${e%%=*}=$(q "${e#*=}")"
@@ -272,19 +304,30 @@ sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 # intel-iommu before the PCI devices it translates; intremap needs the
 # split irqchip. multidevs=remap: the host root spans several file systems.
 cmdline="console=ttyS0 intel_iommu=on,sm_on iommu=nopt hugepagesz=2M hugepages=256 panic=-1 rdinit=/init"
-iommu_dev="intel-iommu,intremap=on,x-scalable-mode=on,x-pasid-mode=on,caching-mode=on,aw-bits=$aw_bits"
+[ ${#kargs[@]} -eq 0 ] || cmdline+=" ${kargs[*]}"
+iommu_dev="intel-iommu,intremap=$intremap,x-scalable-mode=on,x-pasid-mode=on,caching-mode=on,aw-bits=$aw_bits"
 [ "$qemu_flavour" != sid ] ||
-	iommu_dev="intel-iommu,intremap=on,scalable-mode=on,pasid-bits=20,fsts=on,svm=on,device-iotlb=on,caching-mode=on,aw-bits=$aw_bits"
+	iommu_dev="intel-iommu,intremap=$intremap,scalable-mode=on,pasid-bits=20,fsts=on,svm=on,device-iotlb=on,caching-mode=on,aw-bits=$aw_bits"
 qemu_args=(
 	-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m "$mem"
 	-nographic -no-reboot
 	-device "$iommu_dev"
 	-netdev hubport,id=h0,hubid=0 -device e1000e,netdev=h0,addr=02.0,romfile=
-	-netdev hubport,id=h1,hubid=0 -device e1000e,netdev=h1,addr=03.0,romfile=
+	-netdev hubport,id=h1,hubid=0
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 	-virtfs "local,path=$outdir,mount_tag=out,security_model=none,multidevs=remap"
 	-kernel "$kernel/bzImage" -initrd "$initrd" -append "$cmdline"
 )
+if [ "$hotplug" = 1 ]; then
+	qemu_args+=(-device pcie-root-port,id=rp1,chassis=1,slot=1,addr=05.0
+		-device e1000e,netdev=h1,bus=rp1,id=nic1,romfile=)
+else
+	qemu_args+=(-device e1000e,netdev=h1,addr=03.0,romfile=)
+fi
+if [ "$monitor" = 1 ]; then
+	mkdir -m 0777 "$outdir/monitor"
+	qemu_args+=(-monitor "unix:$outdir/monitor.sock,server=on,wait=off")
+fi
 # One device model process per --pasid-dev, each on its socket.
 model_pids=()
 stop_models() {
@@ -331,6 +374,7 @@ fi
 qpid=
 on_signal() {
 	[ -z "$qpid" ] || kill -TERM "$qpid" 2>/dev/null || true
+	[ -z "${apid:-}" ] || kill -TERM "$apid" 2>/dev/null || true
 	stop_models
 	echo "$me: interrupted; run directory kept: $outdir" >&2
 	exit 130
@@ -339,9 +383,19 @@ trap on_signal INT TERM HUP
 t_start=$(date +%s.%N)
 timeout --kill-after=10 "$timeout" "${qemu_cmd[@]}" "${qemu_args[@]}" </dev/null >>"$log" 2>&1 &
 qpid=$!
+apid=
+if [ "$monitor" = 1 ]; then
+	/usr/bin/python3 "$here/monitor-agent.py" "$outdir/monitor.sock" "$outdir/monitor" \
+		</dev/null >>"$outdir/monitor-agent.log" 2>&1 &
+	apid=$!
+fi
 qrc=0
 wait "$qpid" || qrc=$?
 qpid=
+if [ -n "$apid" ]; then
+	kill -TERM "$apid" 2>/dev/null || true
+	wait "$apid" 2>/dev/null || true
+fi
 t_end=$(date +%s.%N)
 trap - INT TERM HUP
 
