@@ -37,6 +37,32 @@ rte_iommufd_ioas_alloc(struct rte_iommufd *ctx, struct rte_iommufd_ioas **ioasp)
 }
 
 int
+rte_iommufd_ioas_import(struct rte_iommufd *ctx, uint32_t id, struct rte_iommufd_ioas **ioasp)
+{
+	struct ifd_iommu_ioas_iova_ranges cmd = { .size = sizeof(cmd), .ioas_id = id };
+	struct rte_iommufd_ioas *ioas;
+	int ret;
+
+	if (ctx == NULL || ioasp == NULL)
+		return ifd_fail(-EINVAL, "NULL argument", "import of IOAS %u", id);
+	/* No range buffer: the kernel answers EMSGSIZE for an IOAS, ENOENT else. */
+	ret = ifd_ioctl(ctx->fd, IFD_IOMMU_IOAS_IOVA_RANGES, &cmd);
+	if (ret < 0 && ret != -EMSGSIZE)
+		return ifd_fail(ret, ret == -ENOENT ? "no IOAS of that id in this iommufd" : NULL,
+				"import of IOAS %u (IOMMU_IOAS_IOVA_RANGES)", id);
+	ioas = calloc(1, sizeof(*ioas));
+	if (ioas == NULL)
+		return ifd_fail(-ENOMEM, NULL, "import of IOAS %u", id);
+	ioas->ctx = ctx;
+	ioas->id = id;
+	ioas->imported = true;
+	ifd_ctx_get(ctx, IFD_H_IOAS);
+	ifd_log(RTE_IOMMUFD_LOG_DEBUG, "imported ioas %u", id);
+	*ioasp = ioas;
+	return 0;
+}
+
+int
 rte_iommufd_ioas_free(struct rte_iommufd_ioas *ioas)
 {
 	struct ifd_iommu_destroy cmd = { .size = sizeof(cmd) };
@@ -44,6 +70,11 @@ rte_iommufd_ioas_free(struct rte_iommufd_ioas *ioas)
 
 	if (ioas == NULL)
 		return 0;
+	if (ioas->imported) {
+		ifd_ctx_put(ioas->ctx, IFD_H_IOAS);
+		free(ioas);
+		return 0;
+	}
 	/* The handle's reference keeps the context (and its fd) until here. */
 	cmd.id = ioas->id;
 	ret = ifd_ioctl(ioas->ctx->fd, IFD_IOMMU_DESTROY, &cmd);

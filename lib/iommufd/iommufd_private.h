@@ -47,6 +47,7 @@ struct rte_iommufd {
 struct rte_iommufd_ioas {
 	struct rte_iommufd *ctx;
 	uint32_t id;
+	bool imported;	/* made by another holder of the iommufd: never destroyed here */
 };
 
 struct rte_iommufd_hwpt {

@@ -324,6 +324,26 @@ enum rte_iommufd_map_flags {
 int rte_iommufd_ioas_alloc(struct rte_iommufd *ctx, struct rte_iommufd_ioas **ioasp);
 
 /**
+ * A handle for an IOAS that exists already in the iommufd of @p ctx, made
+ * by another holder of that file (e.g. the process that passed the iommufd
+ * to this one). Mapping and unmapping through it work as through the
+ * creator's handle; rte_iommufd_ioas_free() of an imported handle releases
+ * the handle only and leaves the IOAS to its creator.
+ *
+ * @param ctx
+ *   The context (typically from rte_iommufd_from_fd()).
+ * @param id
+ *   The IOAS id.
+ * @param ioasp
+ *   Set to the handle on success.
+ * @return
+ *   0, or -EINVAL (NULL argument), -ENOENT (no IOAS of that id in this
+ *   iommufd), -ENOMEM.
+ */
+int rte_iommufd_ioas_import(struct rte_iommufd *ctx, uint32_t id,
+		struct rte_iommufd_ioas **ioasp);
+
+/**
  * Destroy an IOAS and release its handle. If the kernel refuses (devices or
  * page tables still use it) the handle is kept.
  *

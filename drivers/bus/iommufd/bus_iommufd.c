@@ -4,7 +4,7 @@
 
 /*
  * Mode selection, EAL's own implementation (type1 mode), logging and
- * process teardown.
+ * what happens at process end.
  */
 
 #include <dlfcn.h>
@@ -335,7 +335,7 @@ ifb_mode_fall_back(const char *why)
 {
 	char err[192];
 
-	if (mode_forced || ifb.mode != IFB_MODE_IOMMUFD || ifb.enabled)
+	if (mode_forced || ifb.mode != IFB_MODE_IOMMUFD || ifb.enabled || ifb.secondary)
 		return -EINVAL;
 	if (resolve_real(err, sizeof(err)) < 0) {
 		IFB_LOG(ERR, "cannot fall back to the legacy VFIO type1 container: %s", err);
@@ -343,29 +343,27 @@ ifb_mode_fall_back(const char *why)
 	}
 	snprintf(ifb.mode_reason, sizeof(ifb.mode_reason), "%s", why);
 	__atomic_store_n(&ifb.mode, IFB_MODE_TYPE1, __ATOMIC_RELEASE);
-	IFB_LOG(INFO, "RTE_IOMMUFD_MODE=auto: using the legacy VFIO type1 container of EAL instead (%s)",
+	IFB_LOG(NOTICE, "RTE_IOMMUFD_MODE=auto: using the legacy VFIO type1 container of EAL instead: %s",
 		why);
 	return 0;
 }
 
 /* ------------------------------------------------------------------ */
-/* Teardown                                                            */
+/* Process end                                                         */
 /* ------------------------------------------------------------------ */
 
 /*
- * EAL does not release VFIO devices at rte_eal_cleanup(), and memory is
- * unmapped from the process without events. Give the IOMMU mappings and
- * the devices back explicitly when the process ends.
+ * Nothing is torn down at process exit, and the adapter has no destructor:
+ * EAL's type1 code leaves the container, groups and devices to the kernel
+ * too. Destructors run while lcores may still be doing DMA and a thread
+ * may hold ifb.lock; the kernel instead closes the devices (bus mastering
+ * off) before their page tables go, once every thread is gone. A secondary
+ * holds its own references to the iommufd and the device files, so a
+ * primary's exit leaves the IOAS and its mappings to the secondaries still
+ * running. rte_eal_cleanup() releases no VFIO device either (DPDK's PCI
+ * bus removes the drivers only): devices stay attached and memory mapped
+ * until the process ends, as with EAL's type1 container.
  */
-RTE_FINI(bus_iommufd_fini)
-{
-	if (ifb.mode != IFB_MODE_IOMMUFD || !ifb.enabled)
-		return;
-	ifb_pasid_fini();
-	pthread_mutex_lock(&ifb.lock);
-	ifb_close_all();
-	pthread_mutex_unlock(&ifb.lock);
-}
 
 RTE_INIT(bus_iommufd_init)
 {

@@ -131,7 +131,7 @@ struct ifb_container {
 	bool used;
 	int key;			/* the "container fd" handed to DPDK */
 	uint32_t ioas_id;		/* kernel IOAS id (also in secondaries) */
-	struct rte_iommufd_ioas *ioas;	/* NULL in a secondary */
+	struct rte_iommufd_ioas *ioas;	/* imported from the primary in a secondary */
 	struct ifb_group groups[IFB_MAX_GROUPS];
 	unsigned int nb_groups;
 	struct ifb_hwpt hwpts[IFB_MAX_HWPTS];
@@ -171,6 +171,7 @@ struct ifb_state {
 	bool real_enabled;		/* EAL's rte_vfio_enable() succeeded (type1) */
 	bool secondary;
 	bool mem_cb_registered;
+	char modname[32];		/* of rte_vfio_enable(), for a fallback to type1 */
 	struct ifb_real_vfio real;
 	struct rte_iommufd *ctx;
 	struct ifb_container conts[IFB_MAX_CONTAINERS];	/* [0]: default */
@@ -198,7 +199,12 @@ extern struct ifb_state ifb;
 /* Decide the mode once (RTE_IOMMUFD_MODE, kernel support); returns it. */
 enum ifb_mode ifb_mode_get(void);
 
-/* Switch an auto-chosen iommufd mode to type1 before anything happened. */
+/*
+ * Switch an auto-chosen iommufd mode to type1 while nothing uses iommufd
+ * yet (before rte_vfio_enable(), or before the first device: see
+ * ifb_fall_back_unused()). Returns 0, -EINVAL (not possible), -ENOENT
+ * (EAL's implementation not found; message logged).
+ */
 int ifb_mode_fall_back(const char *why);
 
 /* Whether RTE_IOMMUFD_MODE forced the current mode. */
@@ -224,8 +230,13 @@ int ifb_check_module(const char *name);
 /* Open the iommufd and the default container (primary). */
 int ifb_open_default(void);
 
-/* Close everything (destructor). */
-void ifb_close_all(void);
+/*
+ * Auto mode, primary, no device set up over iommufd yet and nothing handed
+ * out that EAL would not know (custom containers, group tokens): close the
+ * iommufd and switch the process to type1, logging @why. ifb.lock held.
+ * Returns 0, or -EBUSY when iommufd is in use already (nothing changed).
+ */
+int ifb_fall_back_unused(const char *why);
 
 struct ifb_container *ifb_container_by_key(int key);
 struct ifb_container *ifb_container_of_group(int group_num);
@@ -270,6 +281,14 @@ int ifb_user_unmap(struct ifb_container *cont, uint64_t va, uint64_t iova,
 int ifb_mapped_as(const struct ifb_container *cont, uint64_t va, uint64_t iova,
 		uint64_t len, char *desc, size_t size);
 
+/*
+ * ifb_mapped_as(), and in a secondary, for the default container, the
+ * primary's mappings too when this process has none there (asked over
+ * IPC). ifb.lock held.
+ */
+int ifb_mapped_known(const struct ifb_container *cont, uint64_t va, uint64_t iova,
+		uint64_t len, char *desc, size_t size);
+
 /* Re-read a container's usable IOVA ranges; ifb.lock held. */
 int ifb_container_read_ranges(struct ifb_container *cont);
 
@@ -300,9 +319,6 @@ void ifb_mem_unmap_all(struct ifb_container *cont);
  */
 int ifb_mem_event_register(void);
 
-/* Forget the mappings of DPDK memory (their IOAS is going away). */
-void ifb_mem_forget(void);
-
 /* ------------------------------------------------------------------ */
 /* iommufd_mp.c: multi-process                                         */
 /* ------------------------------------------------------------------ */
@@ -321,6 +337,13 @@ int ifb_mp_get_iommufd(int *fd, uint32_t *ioas_id);
 
 /* Secondary: get a device fd from the primary. */
 int ifb_mp_get_device(const char *name, int *fd);
+
+/*
+ * Secondary: ifb_mapped_as() of the primary's default container for
+ * [iova, iova + len) at @va: 1, 0, -1 (described in @desc), or a negative
+ * errno when the primary cannot be asked.
+ */
+int ifb_mp_mapped(uint64_t va, uint64_t iova, uint64_t len, char *desc, size_t size);
 
 /* ------------------------------------------------------------------ */
 /* iommufd_pasid.c                                                     */

@@ -63,6 +63,32 @@ ifb_open_default(void)
 	return 0;
 }
 
+int
+ifb_fall_back_unused(const char *why)
+{
+	struct ifb_container *cont = &ifb.conts[0];
+	unsigned int i;
+
+	if (ifb.secondary || ifb_mode_forced() || !TAILQ_EMPTY(&ifb.devices) ||
+	    cont->nb_groups > 0 || cont->had_device)
+		return -EBUSY;
+	for (i = 1; i < IFB_MAX_CONTAINERS; i++)
+		if (ifb.conts[i].used)
+			return -EBUSY;
+	/* Secondaries asking from now on hear "type1" (iommufd_mp.c). */
+	ifb.enabled = false;
+	if (ifb_mode_fall_back(why) < 0) {
+		ifb.enabled = true;
+		return -EBUSY;
+	}
+	rte_iommufd_ioas_free(cont->ioas);
+	free(cont->ranges);
+	memset(cont, 0, sizeof(*cont));
+	rte_iommufd_close(ifb.ctx);	/* closes the default container's key */
+	ifb.ctx = NULL;
+	return 0;
+}
+
 struct ifb_container *
 ifb_container_by_key(int key)
 {
@@ -468,8 +494,18 @@ ifb_device_detach(struct ifb_device *idev)
 	struct ifb_container *cont = idev->cont;
 
 	TAILQ_REMOVE(&ifb.devices, idev, next);
-	if (idev->dev != NULL)
+	/*
+	 * EAL stopped the device's bus mastering before releasing it. Detach
+	 * explicitly: DPDK unmaps the BARs only after the release, and the
+	 * mappings keep the device file (and its attachment) alive until
+	 * then; the page table and the container's IOVA ranges must not.
+	 */
+	if (idev->dev != NULL) {
+		if (rte_iommufd_device_detach(idev->dev) < 0)
+			IFB_LOG(WARNING, "%s: detach at release: %s; the kernel detaches it when its file closes",
+				idev->name, rte_iommufd_last_error());
 		rte_iommufd_device_close(idev->dev);	/* closes idev->fd */
+	}
 	else if (idev->fd >= 0)
 		close(idev->fd);
 	if (idev->hwpt != NULL)
@@ -482,47 +518,6 @@ ifb_device_detach(struct ifb_device *idev)
 	}
 	IFB_LOG(DEBUG, "%s: released", idev->name);
 	free(idev);
-}
-
-void
-ifb_close_all(void)
-{
-	struct ifb_device *idev;
-	uint64_t bytes = 0;
-	unsigned int i;
-
-	/* Memory events that still arrive find nothing to do. */
-	ifb.conts[0].mem_mapped = false;
-	if (ifb.conts[0].ioas != NULL &&
-	    rte_iommufd_ioas_unmap_all(ifb.conts[0].ioas, &bytes) == 0)
-		IFB_LOG(DEBUG, "process exit: unmapped 0x%" PRIx64 " bytes from IOAS %u",
-			bytes, ifb.conts[0].ioas_id);
-	/*
-	 * The BAR mappings keep the device files open until the address space
-	 * goes away: closing them does not unbind the devices. Detach them so
-	 * that the page tables and IOASes can be destroyed now.
-	 */
-	ifb_quiet_begin();
-	TAILQ_FOREACH(idev, &ifb.devices, next)
-		if (idev->dev != NULL)
-			rte_iommufd_device_detach(idev->dev);
-	while ((idev = TAILQ_FIRST(&ifb.devices)) != NULL)
-		ifb_device_detach(idev);
-	for (i = 1; i < IFB_MAX_CONTAINERS; i++) {
-		if (ifb.conts[i].used) {
-			int key = ifb.conts[i].key;
-
-			container_release(&ifb.conts[i]);
-			close(key);
-		}
-	}
-	container_release(&ifb.conts[0]);
-	ifb_quiet_end();
-	ifb_mem_forget();
-	rte_iommufd_close(ifb.ctx);	/* closes the default container's key */
-	ifb.ctx = NULL;
-	ifb.enabled = false;
-	ifb.memseg_bytes = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -580,6 +575,23 @@ ifb_mapped_as(const struct ifb_container *cont, uint64_t va, uint64_t iova, uint
 }
 
 int
+ifb_mapped_known(const struct ifb_container *cont, uint64_t va, uint64_t iova, uint64_t len,
+		char *desc, size_t size)
+{
+	int ret = ifb_mapped_as(cont, va, iova, len, desc, size);
+
+	if (ret != 0 || !ifb.secondary || cont != &ifb.conts[0])
+		return ret;
+	ret = ifb_mp_mapped(va, iova, len, desc, size);
+	if (ret < -1) {
+		snprintf(desc, size, "a mapping the primary process could not describe (%s)",
+			 strerror(-ret));
+		return -1;
+	}
+	return ret;
+}
+
+int
 ifb_user_map(struct ifb_container *cont, uint64_t va, uint64_t iova, uint64_t len)
 {
 	struct ifb_user_map *m;
@@ -590,11 +602,6 @@ ifb_user_map(struct ifb_container *cont, uint64_t va, uint64_t iova, uint64_t le
 
 	if (!cont->had_device)
 		return -ENODEV;
-	if (cont->ioas == NULL) {
-		IFB_LOG(ERR, "DMA map of VA 0x%" PRIx64 " in a secondary process is not supported over iommufd: map it from the primary",
-			va);
-		return -ENOTSUP;
-	}
 	for (i = 0; i < cont->nb_maps; i++) {
 		m = &cont->maps[i];
 		if (m->va == va && m->iova == iova && m->len == len) {
@@ -638,10 +645,19 @@ ifb_user_map(struct ifb_container *cont, uint64_t va, uint64_t iova, uint64_t le
 				   RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
 	ifb_quiet_end();
 	ifb.map_calls++;
+	if (ret == -EEXIST && ifb.secondary &&
+	    ifb_mapped_known(cont, va, iova, len, other, sizeof(other)) > 0) {
+		IFB_LOG(DEBUG, "IOVA 0x%" PRIx64 "-0x%" PRIx64 " is already mapped to VA 0x%" PRIx64 " (%s); using the existing mapping",
+			iova, iova + len - 1, va, other);
+		m->owned = false;
+		goto record;
+	}
 	if (ret == -EEXIST) {
 		ifb.map_errors++;
-		IFB_LOG(ERR, "DMA map of VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 "-0x%" PRIx64 " in container %d overlaps a mapping the adapter did not make (IOAS %u)",
-			va, iova, iova + len - 1, cont->key, cont->ioas_id);
+		IFB_LOG(ERR, "DMA map of VA 0x%" PRIx64 " at IOVA 0x%" PRIx64 "-0x%" PRIx64 " in container %d overlaps %s (IOAS %u)",
+			va, iova, iova + len - 1, cont->key,
+			ifb.secondary && other[0] != '\0' ? other : "a mapping the adapter did not make",
+			cont->ioas_id);
 		return ret;
 	} else if (ret < 0) {
 		ifb.map_errors++;

@@ -140,15 +140,6 @@ area_del(unsigned int i)
 	ifb.areas[i] = ifb.areas[--ifb.nb_areas];
 }
 
-void
-ifb_mem_forget(void)
-{
-	free(ifb.areas);
-	ifb.areas = NULL;
-	ifb.nb_areas = 0;
-	ifb.max_areas = 0;
-}
-
 /* Map [va, va + len) at iova again after a split; 0 or a negative errno. */
 static int
 area_remap(struct run *r, uint64_t va, uint64_t iova, uint64_t len)
@@ -257,7 +248,7 @@ run_flush(struct run *r)
 					 "out of memory for the table of mappings");
 			}
 		} else if (ret != -EEXIST ||
-			   ifb_mapped_as(r->cont, r->va, r->iova, r->len, other, sizeof(other)) <= 0) {
+			   ifb_mapped_known(r->cont, r->va, r->iova, r->len, other, sizeof(other)) <= 0) {
 			/*
 			 * EEXIST for memory the user mapped already, to the same
 			 * memory, is tolerated as EAL does; a partial overlap
@@ -398,6 +389,13 @@ mem_event_cb(enum rte_mem_event type, const void *addr, size_t len, void *arg)
 	RTE_SET_USED(arg);
 	msl = rte_mem_virt2memseg_list(addr);
 	if (msl == NULL || msl->page_sz == 0)
+		return;
+	/*
+	 * A secondary follows only external heaps: it is where one added here
+	 * is announced. The primary maps every page of DPDK's own heaps,
+	 * whichever process asked for them.
+	 */
+	if (ifb.secondary && !msl->external)
 		return;
 	pthread_mutex_lock(&ifb.lock);
 	if (!r.cont->mem_mapped || r.cont->ioas == NULL)

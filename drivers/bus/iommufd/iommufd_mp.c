@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -29,13 +30,16 @@ enum ifb_mp_req {
 	IFB_MP_REQ_MODE = 1,	/* result: 1 if the primary serves VFIO over iommufd */
 	IFB_MP_REQ_IOMMUFD,	/* fds[0]: the iommufd; ioas_id: default IOAS */
 	IFB_MP_REQ_DEVICE,	/* fds[0]: the VFIO cdev fd of device "name" */
+	IFB_MP_REQ_MAPPED,	/* mapped: ifb_mapped_as() of va/iova/len, "name": the overlap */
 };
 
 struct ifb_mp_param {
 	int req;
 	int result;		/* 0 (or 1 for MODE), or a negative errno */
 	uint32_t ioas_id;
-	char name[64];
+	int32_t mapped;
+	uint64_t va, iova, len;
+	char name[160];
 };
 
 static int
@@ -68,6 +72,14 @@ mp_primary(const struct rte_mp_msg *msg, const void *peer)
 		reply.num_fds = 1;
 		r->ioas_id = ifb.conts[0].ioas_id;
 		break;
+	case IFB_MP_REQ_MAPPED:
+		if (!ifb.enabled || req->len == 0) {
+			r->result = -ENODEV;
+			break;
+		}
+		r->mapped = ifb_mapped_as(&ifb.conts[0], req->va, req->iova, req->len,
+					  r->name, sizeof(r->name));
+		break;
 	case IFB_MP_REQ_DEVICE:
 		idev = ifb_device_find(req->name);
 		if (idev == NULL) {
@@ -99,6 +111,22 @@ ifb_mp_primary_init(void)
 	return 0;
 }
 
+/* Close the descriptors a reply carried, but the one at @keep. */
+static void
+reply_fds_close(const struct rte_mp_msg *m, int keep)
+{
+	int i;
+
+	for (i = 0; i < m->num_fds && i < RTE_MP_MAX_FD_NUM; i++)
+		if (i != keep && m->fds[i] >= 0)
+			close(m->fds[i]);
+}
+
+/*
+ * One request to the primary. With @fd, the reply must carry exactly one
+ * descriptor, returned in *@fd; every other descriptor received, on every
+ * path, is closed.
+ */
 static int
 mp_request(struct ifb_mp_param *p, int *fd, int timeout_s)
 {
@@ -106,15 +134,15 @@ mp_request(struct ifb_mp_param *p, int *fd, int timeout_s)
 	struct rte_mp_reply reply = { 0 };
 	struct rte_mp_msg req;
 	const struct rte_mp_msg *m;
-	int ret = 0;
+	int i, keep = -1, ret = 0;
 
 	memset(&req, 0, sizeof(req));
 	rte_strlcpy(req.name, IFB_MP_ACTION, sizeof(req.name));
 	req.len_param = sizeof(*p);
 	memcpy(req.param, p, sizeof(*p));
 	if (rte_mp_request_sync(&req, &reply, &ts) < 0 || reply.nb_received != 1) {
-		free(reply.msgs);
-		return -ENOTCONN;
+		ret = -ENOTCONN;
+		goto out;
 	}
 	m = &reply.msgs[0];
 	if (m->len_param != sizeof(*p)) {
@@ -127,14 +155,20 @@ mp_request(struct ifb_mp_param *p, int *fd, int timeout_s)
 		goto out;
 	}
 	if (fd != NULL) {
-		if (m->num_fds != 1) {
+		if (m->num_fds != 1 || m->fds[0] < 0) {
 			ret = -EPROTO;
 			goto out;
 		}
+		keep = 0;
 		*fd = m->fds[0];
 	}
 out:
+	for (i = 0; i < reply.nb_received && reply.msgs != NULL; i++)
+		reply_fds_close(&reply.msgs[i], i == 0 ? keep : -1);
 	free(reply.msgs);
+	if (ret == -EPROTO)
+		IFB_LOG(ERR, "malformed reply of the primary process to request %d (%s): is it running the same adapter build?",
+			p->req, IFB_MP_ACTION);
 	return ret;
 }
 
@@ -165,4 +199,17 @@ ifb_mp_get_device(const char *name, int *fd)
 
 	rte_strlcpy(p.name, name, sizeof(p.name));
 	return mp_request(&p, fd, 5);
+}
+
+int
+ifb_mp_mapped(uint64_t va, uint64_t iova, uint64_t len, char *desc, size_t size)
+{
+	struct ifb_mp_param p = { .req = IFB_MP_REQ_MAPPED, .va = va, .iova = iova, .len = len };
+	int ret = mp_request(&p, NULL, 5);
+
+	if (ret < 0)
+		return ret;
+	p.name[sizeof(p.name) - 1] = '\0';
+	snprintf(desc, size, "%s (mapped by the primary process)", p.name);
+	return p.mapped < 0 ? -1 : p.mapped > 0;
 }

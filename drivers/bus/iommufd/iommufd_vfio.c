@@ -105,6 +105,8 @@ sysfs_root_of(const char *sysfs_base, char *root, size_t len, const char **out)
 /* Device setup and release                                            */
 /* ------------------------------------------------------------------ */
 
+static int enable_type1(const char *modname);
+
 static int
 device_info_get(const char *addr, int fd, struct vfio_device_info *info)
 {
@@ -172,7 +174,7 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 	struct ifb_container *cont;
 	struct ifb_device *idev;
 	const char *sysfs_root;
-	char addr[16], root[PATH_MAX];
+	char addr[16], root[PATH_MAX], why[384];
 	bool need_events = false;
 	int group_num, ret, fd;
 
@@ -221,7 +223,7 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 		}
 		idev->refs++;
 	} else {
-		bool added = false;
+		bool added = false, quiet;
 
 		cont = ifb_container_of_group(group_num);
 		if (cont == NULL) {
@@ -230,7 +232,13 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 				goto fail;
 			added = true;
 		}
+		/* Where a fallback may follow, the library's errors are not final. */
+		quiet = !ifb_mode_forced() && TAILQ_EMPTY(&ifb.devices);
+		if (quiet)
+			ifb_quiet_begin();
 		ret = ifb_device_attach(cont, addr, sysfs_root, group_num, &idev);
+		if (quiet)
+			ifb_quiet_end();
 		if (ret < 0 && added)
 			ifb_group_remove(cont, ifb_group_find(cont, group_num));
 		if (ret == -ENXIO || ret == -ENODEV) {
@@ -240,10 +248,22 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 			return 1;
 		}
 		if (ret < 0) {
-			IFB_LOG(ERR, "%s: cannot be used over iommufd: %s", addr,
-				ret == -ERANGE ? "DPDK's memory lies outside the IOMMU's usable addresses (see above)" :
-				ret == -ENOTSUP ? "the kernel has no VFIO device cdevs; set RTE_IOMMUFD_MODE=type1" :
-				rte_iommufd_last_error());
+			snprintf(why, sizeof(why), "%s: iommufd cannot serve it: %s", addr,
+				 ret == -ERANGE ? "DPDK's memory lies outside the IOMMU's usable addresses (see above)" :
+				 ret == -ENOTSUP ? "the kernel has no VFIO device cdevs" :
+				 rte_iommufd_last_error());
+			/* Auto mode, first device: the legacy path may serve it. */
+			if (ifb_fall_back_unused(why) == 0) {
+				pthread_mutex_unlock(&ifb.lock);
+				rte_mcfg_mem_read_unlock();
+				if (enable_type1(ifb.modname) < 0)
+					return -1;
+				return ifb.real.setup_device(sysfs_base, dev_addr, vfio_dev_fd,
+							     device_info);
+			}
+			IFB_LOG(ERR, "%s; %s", why,
+				ifb_mode_forced() ? "RTE_IOMMUFD_MODE=iommufd: no fallback (unset it to let the legacy type1 path serve the process)" :
+				"other devices use iommufd already: set RTE_IOMMUFD_MODE=type1 to run the whole process over the legacy type1 path");
 			goto fail;
 		}
 		fd = idev->fd;
@@ -370,19 +390,31 @@ rte_vfio_enable(const char *modname)
 		return 0;
 	}
 	ifb_log_route();
+	snprintf(ifb.modname, sizeof(ifb.modname), "%s", modname);
 	if (ifb.secondary) {
 		int fd;
 
 		ret = ifb_mp_get_iommufd(&fd, &ifb.conts[0].ioas_id);
 		if (ret == 0) {
 			ret = rte_iommufd_from_fd(fd, true, &ifb.ctx);
-			if (ret < 0) {
+			if (ret < 0)
 				close(fd);
-			} else {
-				ifb.conts[0].used = true;
-				ifb.conts[0].key = fd;
-				ifb.conts[0].had_device = true;
+		}
+		/* The primary's IOAS: memory registered here is mapped into it. */
+		if (ret == 0) {
+			ret = rte_iommufd_ioas_import(ifb.ctx, ifb.conts[0].ioas_id,
+						      &ifb.conts[0].ioas);
+			if (ret < 0) {
+				rte_iommufd_close(ifb.ctx);
+				ifb.ctx = NULL;
 			}
+		}
+		if (ret == 0) {
+			ifb.conts[0].used = true;
+			ifb.conts[0].key = fd;
+			ifb.conts[0].had_device = true;
+			ifb.conts[0].mem_mapped = true;
+			ifb_container_read_ranges(&ifb.conts[0]);
 		}
 	} else {
 		ret = ifb_open_default();
@@ -403,6 +435,9 @@ rte_vfio_enable(const char *modname)
 	pthread_mutex_unlock(&ifb.lock);
 	if (!ifb.secondary && ifb_mp_primary_init() < 0)
 		IFB_LOG(WARNING, "secondary processes will not be able to use VFIO devices");
+	/* External heaps added in a secondary are announced only there. */
+	if (ifb.secondary && ifb_mem_event_register() < 0)
+		IFB_LOG(WARNING, "external memory added to a heap in this secondary process will not be usable for DMA");
 	return 0;
 }
 
