@@ -859,6 +859,7 @@ amd_genoa_snp(void)
 	TEST_ASSERT_EQUAL(a.gt, 0, "GTSup off on this SNP host");
 	TEST_ASSERT_EQUAL(a.hats, 2, "HATS");
 	TEST_ASSERT_EQUAL(a.pasmax, 0, "PASmax");
+	TEST_ASSERT_EQUAL(a.pasid_width, 0, "no GTSup: PASmax not read");
 	TEST_ASSERT_EQUAL(a.gio, 1, "GIoSup");
 	TEST_ASSERT_EQUAL(a.ha, 1, "HASup");
 	TEST_ASSERT_EQUAL(a.eph, 1, "EPHSup");
@@ -934,14 +935,20 @@ amd_qemu(void)
 	TEST_ASSERT_EQUAL(a.gats, 2, "AMDVI_GATS_MODE 2 << 12");
 	TEST_ASSERT(!a.valid, "GATS 2 is reserved");
 	TEST_ASSERT_CONTAINS(a.note, "GATS");
-	TEST_ASSERT_EQUAL(a.guest_levels, 0, "unknown");
+	TEST_ASSERT_EQUAL(a.guest_levels, 4, "Linux takes a reserved GATS as 4 levels");
 	TEST_ASSERT_EQUAL(a.pasmax, 0, "PASmax");
+	TEST_ASSERT_EQUAL(a.pasid_width, 1, "GTSup: PASIDs 0 and 1, one bit");
 	TEST_ASSERT_EQUAL(a.gio, 0, "no GIoSup");
+	TEST_ASSERT_EQUAL(a.eph, 0, "no EPHSup");
 
 	amd_blob(buf, QEMU_AMD_EFR, 0);
 	TEST_ASSERT_SUCCESS(rte_iommufd_iommu_caps_from_raw(RTE_IOMMUFD_HW_INFO_TYPE_AMD,
 							    buf, sizeof(buf), &s), "from_raw");
 	TEST_ASSERT_EQUAL(s.pasid_supported, 0, "no GIoSup, no EPHSup");
+	TEST_ASSERT_EQUAL(s.iommu_pasid_bits, 0, "gated");
+	TEST_ASSERT_EQUAL(s.linux_max_pasid_log2, 0, "Linux: ilog2(2^1 - 1) = 0 at most");
+	TEST_ASSERT(!s.valid, "GATS 2");
+	TEST_ASSERT_CONTAINS(s.note, "GATS");
 	TEST_ASSERT_EQUAL(s.address_width, 64, "host table");
 
 	/* dma-translation=off: HATS 3, Linux disables host translation. */
@@ -968,10 +975,15 @@ amd_qemu(void)
 							    buf, sizeof(buf), &s), "from_raw");
 	TEST_ASSERT_EQUAL(s.nesting, 1, "GT, GIo, GCR3TRPMode");
 
-	/* PASmax 31 is beyond 20 bits. */
-	TEST_ASSERT_SUCCESS(rte_iommufd_amd_caps_decode(0x1full << 32, 0, &a), "decode");
+	/* PASmax 31 (with GTSup) is beyond 20 bits. */
+	TEST_ASSERT_SUCCESS(rte_iommufd_amd_caps_decode((0x1full << 32) | (1ull << 4), 0, &a),
+			    "decode");
 	TEST_ASSERT(!a.valid, "PASmax");
 	TEST_ASSERT_EQUAL(a.pasid_width, 32, "kept");
+	/* Without GTSup PASmax means nothing (Linux does not read it). */
+	TEST_ASSERT_SUCCESS(rte_iommufd_amd_caps_decode(0x1full << 32, 0, &a), "decode");
+	TEST_ASSERT(a.valid, "PASmax ignored: %s", a.note);
+	TEST_ASSERT_EQUAL(a.pasid_width, 0, "no GTSup");
 	return TEST_SUCCESS;
 }
 

@@ -342,8 +342,10 @@ rte_iommufd_amd_caps_decode(uint64_t efr, uint64_t efr2, struct rte_iommufd_amd_
 	/* HATS 0, 1, 2: 4, 5, 6 levels; Linux: (HATS + 3) * 9 + 21 bits, at most 64. */
 	c.host_levels = c.hats == 3 ? 0 : (uint8_t)(c.hats + 4);
 	c.host_width = host_width[c.hats];
-	c.guest_levels = c.gats >= 2 ? 0 : (uint8_t)(c.gats + 4);
-	c.pasid_width = (uint8_t)(c.pasmax + 1);
+	/* Linux: 5-level guest tables only for GATS 1; anything else is 4. */
+	c.guest_levels = c.gats == 1 ? 5 : 4;
+	/* Linux reads PASmax only with GTSup: max_pasids = 2^(PASmax + 1) - 1. */
+	c.pasid_width = c.gt ? (uint8_t)(c.pasmax + 1) : 0;
 
 	if (c.hats == 3)
 		flag_invalid(&c.valid, &c.note,
@@ -366,6 +368,7 @@ static void
 vtd_summary(const struct rte_iommufd_vtd_caps *v, struct rte_iommufd_iommu_caps *s)
 {
 	s->valid = v->valid;
+	s->note = v->note;
 	s->pasid_supported = v->smts && v->pasid;
 	/* Linux: max_pasids = 2 << PSS, so log2 = PSS + 1. */
 	s->iommu_pasid_bits = s->pasid_supported ? v->pasid_width : 0;
@@ -384,6 +387,7 @@ static void
 smmuv3_summary(const struct rte_iommufd_smmuv3_caps *m, struct rte_iommufd_iommu_caps *s)
 {
 	s->valid = m->valid;
+	s->note = m->note;
 	s->pasid_supported = m->s1p && m->ssidsize > 0;
 	/* Linux: max_pasids = 1 << SSIDSIZE. */
 	s->iommu_pasid_bits = s->pasid_supported ? m->ssidsize : 0;
@@ -404,6 +408,7 @@ amd_summary(const struct rte_iommufd_amd_caps *a, struct rte_iommufd_iommu_caps 
 	bool v2_tables = a->gt && a->gio;
 
 	s->valid = a->valid;
+	s->note = a->note;
 	s->pasid_supported = v2_tables && a->ppr && a->eph;
 	s->iommu_pasid_bits = s->pasid_supported ? a->pasid_width : 0;
 	/* Linux: max_pasids = 2^(PASmax + 1) - 1, whose floor log2 is PASmax. */
@@ -720,8 +725,8 @@ static const struct field_desc amd_fields[] = {
 	AMD(B, snp_page_mode0, "EFR2: DTE Mode 0 allowed with SNP"),
 	AMD(U, host_levels, "host (v1) table levels, 0 if HATS is reserved"),
 	AMD(U, host_width, "IOVA bits of a host (v1) table, 0 if HATS is reserved"),
-	AMD(U, guest_levels, "guest (v2) table levels, 0 if GATS is reserved"),
-	AMD(U, pasid_width, "PASmax + 1: PASID width of the hardware"),
+	AMD(U, guest_levels, "guest (v2) table levels as Linux uses them: 5 if GATS is 1, else 4"),
+	AMD(U, pasid_width, "PASmax + 1 with GTSup, else 0: PASID width of the hardware"),
 };
 #undef AMD
 

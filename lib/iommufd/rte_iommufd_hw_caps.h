@@ -41,6 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rte_iommufd_compat.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -319,8 +321,16 @@ struct rte_iommufd_amd_caps {
 	/* Derived */
 	uint8_t host_levels;     /**< host (v1) table levels: HATS + 4; 0 if reserved */
 	uint8_t host_width;      /**< IOVA bits of a host table: 48, 57 or 64; 0 if reserved */
-	uint8_t guest_levels;    /**< guest (v2) table levels: GATS + 4; 0 if reserved */
-	uint8_t pasid_width;     /**< PASmax + 1 */
+	/**
+	 * guest (v2) table levels as Linux uses them: 5 if GATS is 1, else 4
+	 * (Linux takes a reserved GATS, such as QEMU's 2, as 4 levels)
+	 */
+	uint8_t guest_levels;
+	/**
+	 * PASmax + 1 when GTSup (the IOMMU then serves PASIDs 0 to
+	 * 2^(PASmax + 1) - 1; Linux reads PASmax only with GTSup), else 0
+	 */
+	uint8_t pasid_width;
 };
 
 /**
@@ -392,9 +402,16 @@ struct rte_iommufd_iommu_caps {
 	 * Linux also caps it to the CPU's VA_BITS) when S1P, else OAS (48 if
 	 * OAS is reserved, as Linux does). AMD: host table width from HATS
 	 * (48, 57, 64); with HATS reserved the guest table (48, 57 with GATS
-	 * 1) if GTSup and GIoSup, else 0.
+	 * 1) if GTSup and GIoSup, else 0. Linux also caps the host table to
+	 * the VASize of the ACPI IVRS table, which the blob does not carry:
+	 * the kernel's IOVA ranges are the final word.
 	 */
 	uint8_t address_width;
+	/**
+	 * Why valid is false: the vendor decoder's note on the first reserved
+	 * encoding found; NULL when valid.
+	 */
+	const char *note;
 };
 
 /** Kind of a value handed out by rte_iommufd_hw_caps_foreach(). */
@@ -436,6 +453,9 @@ struct rte_iommufd_cap_field {
 typedef int (*rte_iommufd_cap_field_cb)(const struct rte_iommufd_cap_field *f, void *arg);
 
 /**
+ * @warning
+ * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
+ *
  * Decode Intel VT-d CAP_REG and ECAP_REG.
  *
  * Every field is decoded even when another holds a reserved encoding;
@@ -451,10 +471,14 @@ typedef int (*rte_iommufd_cap_field_cb)(const struct rte_iommufd_cap_field *f, v
  *   0 on success (also when @p out->valid is false), or -EINVAL if @p out
  *   is NULL.
  */
+__rte_iommufd_experimental
 int rte_iommufd_vtd_caps_decode(uint64_t cap, uint64_t ecap,
 		struct rte_iommufd_vtd_caps *out);
 
 /**
+ * @warning
+ * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
+ *
  * Decode Arm SMMUv3 IDR0..IDR5, IIDR and AIDR.
  *
  * Every field is decoded even when another holds a reserved encoding;
@@ -472,10 +496,14 @@ int rte_iommufd_vtd_caps_decode(uint64_t cap, uint64_t ecap,
  *   0 on success (also when @p out->valid is false), or -EINVAL if @p idr
  *   or @p out is NULL.
  */
+__rte_iommufd_experimental
 int rte_iommufd_smmuv3_caps_decode(const uint32_t idr[6], uint32_t iidr, uint32_t aidr,
 		struct rte_iommufd_smmuv3_caps *out);
 
 /**
+ * @warning
+ * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
+ *
  * Decode AMD EFR and EFR2.
  *
  * Every field is decoded even when another holds a reserved encoding;
@@ -491,10 +519,14 @@ int rte_iommufd_smmuv3_caps_decode(const uint32_t idr[6], uint32_t iidr, uint32_
  *   0 on success (also when @p out->valid is false), or -EINVAL if @p out
  *   is NULL.
  */
+__rte_iommufd_experimental
 int rte_iommufd_amd_caps_decode(uint64_t efr, uint64_t efr2,
 		struct rte_iommufd_amd_caps *out);
 
 /**
+ * @warning
+ * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
+ *
  * Summarize a vendor blob of IOMMU_GET_HW_INFO.
  *
  * Reads at most @p len bytes of @p data, with no alignment requirement, so
@@ -518,10 +550,14 @@ int rte_iommufd_amd_caps_decode(uint64_t efr, uint64_t efr2,
  *     (RTE_IOMMUFD_HW_INFO_TYPE_NONE, RTE_IOMMUFD_HW_INFO_TYPE_TEGRA241_CMDQV)
  *     or is unknown.
  */
+__rte_iommufd_experimental
 int rte_iommufd_iommu_caps_from_raw(uint32_t hw_info_type, const void *data, size_t len,
 		struct rte_iommufd_iommu_caps *out);
 
 /**
+ * @warning
+ * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
+ *
  * Walk the decoded fields of a vendor blob of IOMMU_GET_HW_INFO.
  *
  * The walk visits, in a fixed order and once each: hw_info_type, then the
@@ -548,6 +584,7 @@ int rte_iommufd_iommu_caps_from_raw(uint32_t hw_info_type, const void *data, siz
  *     type's blob;
  *   - -EOPNOTSUPP: RTE_IOMMUFD_HW_INFO_TYPE_NONE or an unknown type.
  */
+__rte_iommufd_experimental
 int rte_iommufd_hw_caps_foreach(uint32_t hw_info_type, const void *data, size_t len,
 		rte_iommufd_cap_field_cb cb, void *arg);
 

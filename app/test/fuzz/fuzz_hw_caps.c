@@ -110,7 +110,8 @@ vendor_decoders(struct fuzz_input *in)
 	CHECK(v.ss_iova_width <= v.mgaw && v.fs_iova_width <= v.mgaw);
 	CHECK(rte_iommufd_amd_caps_decode(x, y, &a) == 0);
 	CHECK(a.valid == (a.note == NULL));
-	CHECK(a.pasid_width == ((x >> 32) & 0x1f) + 1);
+	CHECK(a.pasid_width == (a.gt ? ((x >> 32) & 0x1f) + 1 : 0));
+	CHECK(a.guest_levels == (a.gats == 1 ? 5 : 4));
 	CHECK(a.host_levels == (a.hats == 3 ? 0 : a.hats + 4));
 	for (i = 0; i < 6; i++)
 		idr[i] = (uint32_t)(i % 2 ? x >> (8 * i) : y >> (4 * i)) ^ fuzz_u32(in);
