@@ -347,7 +347,8 @@ step_fuzz() {
 		fi
 		if ! "$cc" -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 			-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-			-I"$top/lib/iommufd" -I"$top/lib/pasid" -o "$dir/bin/fuzz_$t" "$src" "${srcs[@]}" \
+			-DALLOW_EXPERIMENTAL_API -I"$top/lib/common" -I"$top/lib/iommufd" -I"$top/lib/pasid" \
+			-o "$dir/bin/fuzz_$t" "$src" "${srcs[@]}" \
 			-lpthread >"$out/logs/fuzz/$t.build.log" 2>&1; then
 			cat "$out/logs/fuzz/$t.build.log"
 			row fuzz "$t" - "build failed" 0

@@ -43,6 +43,9 @@ struct rte_iommufd_pasid_ops {
 };
 
 /**
+ * @warning
+ * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
+ *
  * Allocate a PASID and attach it on devices 0..n-1, in order. If an attach
  * fails, the devices already attached are detached again; the PASID is
  * freed only if all of those detaches succeed.
@@ -66,11 +69,15 @@ struct rte_iommufd_pasid_ops {
  *   when the rollback failed as well (the PASID in @p pasid stays
  *   allocated: unbind it to retry).
  */
+__rte_iommufd_experimental
 int rte_iommufd_pasid_bind_ops(struct rte_pasid_space *ns, unsigned int owner,
 		unsigned int n, const struct rte_iommufd_pasid_ops *ops, void *arg,
 		uint32_t *pasid);
 
 /**
+ * @warning
+ * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
+ *
  * Detach a PASID from devices 0..n-1 and free it once every detach
  * succeeded. Every device is tried even after a failure.
  *
@@ -89,10 +96,14 @@ int rte_iommufd_pasid_bind_ops(struct rte_pasid_space *ns, unsigned int owner,
  *   PASID stays allocated; call again to retry), or -ENOENT if the PASID
  *   is not allocated in @p ns.
  */
+__rte_iommufd_experimental
 int rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, uint32_t pasid,
 		unsigned int n, const struct rte_iommufd_pasid_ops *ops, void *arg);
 
 /**
+ * @warning
+ * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
+ *
  * Allocate a PASID and attach it to an address space on a set of devices
  * (rte_iommufd_space_attach() per device), checking first that the
  * namespace's width fits every device.
@@ -113,11 +124,15 @@ int rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, uint32_t pasid,
  *   As rte_iommufd_pasid_bind_ops(), and -ERANGE when the namespace is
  *   wider than a device allows, -EOPNOTSUPP when a device has no PASID.
  */
+__rte_iommufd_experimental
 int rte_iommufd_space_pasid_bind(struct rte_iommufd_space *sp, struct rte_pasid_space *ns,
 		unsigned int owner, struct rte_iommufd_device *const *devs, unsigned int n,
 		uint32_t *pasid);
 
 /**
+ * @warning
+ * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
+ *
  * Detach a PASID from an address space on a set of devices and free it
  * once all detaches succeeded (devices no longer attached count as done).
  *
@@ -134,6 +149,7 @@ int rte_iommufd_space_pasid_bind(struct rte_iommufd_space *sp, struct rte_pasid_
  * @return
  *   As rte_iommufd_pasid_unbind_ops().
  */
+__rte_iommufd_experimental
 int rte_iommufd_space_pasid_unbind(struct rte_iommufd_space *sp, struct rte_pasid_space *ns,
 		struct rte_iommufd_device *const *devs, unsigned int n, uint32_t pasid);
 
