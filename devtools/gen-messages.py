@@ -7,6 +7,7 @@ Scans lib/**/*.c and drivers/**/*.c for the reporting calls
   ifd_fail(err, hint, fmt, ...)        lib/iommufd, logged at ERR
   ifd_fail_quiet(err, hint, fmt, ...)  lib/iommufd, logged at DEBUG
   ifd_log(level, fmt, ...)             lib/iommufd, levels above DEBUG only
+  pasid_fail(err, hint, fmt, ...)      lib/pasid, kept for rte_pasid_last_error()
   IFB_LOG(level, fmt, ...)             drivers/bus/iommufd, above DEBUG only
 
 and writes doc/guides/messages.rst: per call, the message pattern, the
@@ -41,6 +42,7 @@ REPORTERS = {
     'ifd_fail': (0, 1, 2, 'ERR'),
     'ifd_fail_quiet': (0, 1, 2, 'DEBUG'),
     'ifd_log': (None, None, 1, None),
+    'pasid_fail': (0, 1, 2, 'ERR'),
     'IFB_LOG': (None, None, 1, None),
 }
 # Where messages finally go: calls that are allowed to print directly.
@@ -211,6 +213,50 @@ ADVICE_BY_HINT = [
     (r'IOAS belongs to another context|different contexts', None, 'Use objects of one context together.'),
     (r'every PASID of the namespace is in use', None,
      'Free PASIDs, reclaim those of dead owners (rte_pasid_space_reclaim()), or use a wider namespace.'),
+    # lib/pasid
+    (r'^not a registered owner', None,
+     'Pass an owner returned by rte_pasid_owner_register() and not unregistered since, or '
+     'RTE_PASID_OWNER_NONE.'),
+    (r'every PASID of the namespace is allocated or reserved', None,
+     'Free PASIDs, reclaim those of dead owners (rte_pasid_space_reclaim()), unreserve values, '
+     'or use a wider namespace.'),
+    (r'beyond the namespace.s width', None,
+     'Use a value below 2^width (rte_pasid_space_info() gives the width).'),
+    (r'^the value is reserved', None, 'Unreserve it first (rte_pasid_unreserve()), or take another value.'),
+    (r'^the value is allocated already', None, 'Take another value, or have its owner free it first.'),
+    (r'^not allocated: freed already', None,
+     'Free each PASID once, in the namespace it came from (rte_pasid_state() tells its state).'),
+    (r'^allocated to another owner', None,
+     'Free it with the owner it was allocated to (rte_pasid_state() gives it). A second free of a '
+     'value handed out again meanwhile is refused here: look for a double free in the caller.'),
+    (r'a value of the range is allocated', None,
+     'Free the allocated values of the range first (the message names one), or reserve another range.'),
+    (r'no allocated PASID after it', None, 'Nothing to do: the iteration is over.'),
+    (r'^no such process', None, 'Register a live process (pid 0: the caller).'),
+    (r'all 64 owner slots', None,
+     'Unregister owners that are done, or free the slots of dead ones (rte_pasid_space_reclaim()).'),
+    (r'liveness callback failed', None, 'See the callback\'s own error; nothing changed: call again.'),
+    (r'^a width is 1 to 20 bits', None,
+     'Use a width of 1 to 20 bits; a device with width 0 has no PASID (rte_pasid_shared_width() '
+     'returns ENOTSUP for it).'),
+    (r'device without PASID support cannot share', None, 'Leave that device out of the shared namespace.'),
+    (r'^the memory must be aligned', None,
+     'Pass memory aligned to 64 bytes (mmap, a memzone or aligned_alloc), a width of 1 to 20 and flags 0.'),
+    (r'give at least rte_pasid_space_size', None, 'Size the memory with rte_pasid_space_size(max_width).'),
+    (r'^no namespace there', None,
+     'Attach the memory another process initialised with rte_pasid_space_init(), from its start.'),
+    (r'made by another version of the library', None,
+     'Run the primary and the secondary processes from the same build.'),
+    (r'damaged header or short mapping', None,
+     'Map the whole namespace (rte_pasid_space_size() bytes); if it was overwritten, make a new one.'),
+    (r'made in another PID namespace', None, 'Run the processes that share a namespace in one PID namespace.'),
+    (r'namespace memory was overwritten|written outside this library', None,
+     'Find what writes into the namespace memory (a stray pointer, a second init); make a new namespace.'),
+    (r'PASIDs above the new width are allocated', None,
+     'Free the PASIDs at or above 2^width first (rte_pasid_next() lists them with their owners), or '
+     'keep the device out of the shared namespace.'),
+    (r'the namespace was made narrower', None,
+     'Make the namespace with the widest width it will ever need (its max_width).'),
     (r'attach failed and so did the rollback', None,
      'Unbind the PASID (rte_iommufd_space_pasid_unbind()) until it succeeds; the PASID is not handed out meanwhile.'),
     (r'a device may still use the PASID', None,
@@ -262,6 +308,12 @@ ADVICE_BY_OP = [
     (r'^PASID bind: namespace', '*', 'The namespace could not be read (not initialised or damaged).',
      'Pass a namespace made by rte_pasid_space_init() or rte_pasid_space_create().'),
     (r'^address space', '*', 'The attach through the address space failed.', 'See the messages logged before it.'),
+    (r'^PASID namespace init: process-shared robust mutex', '*',
+     'The C library could not make a process-shared robust mutex for the namespace.',
+     'Use a C library with robust mutexes (glibc); see the errno.'),
+    (r'^PASID unbind .*: free', '*', 'The namespace refused to free the PASID after every device let go '
+     '(its owner changed meanwhile, or the namespace is damaged); it stays allocated.',
+     'See rte_pasid_last_error() for the allocator\'s reason.'),
 ]
 
 ADVICE_BY_ERRNO = {
@@ -299,6 +351,9 @@ SECTION_TITLES = {
     'lib/iommufd/pasid_policy.c': 'PASID capabilities',
     'lib/iommufd/space.c': 'Address spaces',
     'lib/iommufd/pasid_bind.c': 'PASID bindings',
+    'lib/pasid/pasid_space.c': 'PASID allocator: namespaces and widths',
+    'lib/pasid/pasid_alloc.c': 'PASID allocator: PASIDs and reservations',
+    'lib/pasid/pasid_owner.c': 'PASID allocator: owners',
 }
 
 # Advice for the DPDK adapter's messages: (regex on the pattern, cause, what to do).
@@ -1199,7 +1254,8 @@ def extract(top):
 
 
 WRAPPER_RE = re.compile(r'#\s*define\s+(\w+)\s*\([^)]*\)(?:\\\n|[^\n])*?'
-                        r'\b(ifd_fail|ifd_fail_quiet|ifd_log|IFB_LOG|RTE_LOG|RTE_LOG_LINE|rte_log)\b')
+                        r'\b(ifd_fail|ifd_fail_quiet|ifd_log|pasid_fail|IFB_LOG|RTE_LOG|RTE_LOG_LINE|'
+                        r'rte_log)\b')
 
 
 def wrapper_macros(top):
@@ -1282,7 +1338,7 @@ def cell(lines, first):
 
 
 def render(msgs):
-    lib = [m for m in msgs if m.reporter in ('ifd_fail', 'ifd_fail_quiet', 'ifd_log')]
+    lib = [m for m in msgs if m.reporter in ('ifd_fail', 'ifd_fail_quiet', 'ifd_log', 'pasid_fail')]
     drv = [m for m in msgs if m.reporter == 'IFB_LOG']
     out = [
         '.. SPDX-License-Identifier: BSD-3-Clause',
@@ -1306,6 +1362,9 @@ def render(msgs):
         'Words in angle brackets stand for values, ``a|b`` means either word and',
         '``[x]`` optional text. Under each pattern are the public calls that can print',
         'it. :doc:`troubleshooting` walks through the common cases.',
+        '',
+        'A failure of ``lib/pasid`` (the PASID allocator) makes a line of the same',
+        'form and keeps it for ``rte_pasid_last_error()``; that library prints nothing.',
         '',
         'The DPDK adapter (``drivers/bus/iommufd``) logs through DPDK with the log type',
         '``bus.iommufd``; its own messages are listed last, and it forwards the',

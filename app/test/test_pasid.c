@@ -4,10 +4,11 @@
 
 /*
  * The PASID allocator in one process: every call and every errno,
- * exhaustion at every width, the ownership of blocks of 64 values, the
- * reservation table's limit, random operation sequences checked step by
- * step against a plain byte-array model, shared namespaces of mixed
- * widths, and threads allocating concurrently.
+ * exhaustion at every width, owners per value (any owner takes any free
+ * value, only the owner frees), reservations of any shape, random
+ * operation sequences checked step by step against a plain byte-array
+ * model, shared namespaces of mixed widths, and threads allocating
+ * concurrently.
  *
  * The random cases print their seed; TEST_PASID_SEED=<n> replays one.
  */
@@ -152,21 +153,22 @@ space_size(void)
 	unsigned int w;
 
 	TEST_ASSERT_EQUAL(rte_pasid_space_size(0), -EINVAL, "width 0");
+	TEST_ASSERT_CONTAINS(rte_pasid_last_error(), "EINVAL");
 	TEST_ASSERT_EQUAL(rte_pasid_space_size(21), -EINVAL, "width 21");
 	for (w = 1; w <= 20; w++) {
 		ssize_t size = rte_pasid_space_size(w);
 		size_t n = (size_t)1 << w;
 
-		/* A bit per value, a byte per 64, summaries, a header below 4 KiB. */
-		TEST_ASSERT(size >= (ssize_t)(n / 8 + n / 64), "width %u: %zd", w, size);
-		TEST_ASSERT(size <= (ssize_t)(n / 8 + n / 64 + n / 256 + 4096),
+		/* A byte and a bit per value, a bit per 64, a header below 2 KiB. */
+		TEST_ASSERT(size >= (ssize_t)(n + n / 8), "width %u: %zd", w, size);
+		TEST_ASSERT(size <= (ssize_t)(n + n / 8 + n / 256 + 2048 + 3 * 64),
 			"width %u: %zd", w, size);
 		TEST_ASSERT(size % 64 == 0, "width %u: %zd", w, size);
 		TEST_ASSERT(size >= prev, "width %u does not shrink", w);
 		prev = size;
 	}
-	/* About 1.2 bits per value at width 20. */
-	TEST_ASSERT(rte_pasid_space_size(20) * 8 < (ssize_t)(((size_t)1 << 20) * 12 / 10),
+	/* About 9 bits per value at width 20. */
+	TEST_ASSERT(rte_pasid_space_size(20) * 8 < (ssize_t)(((size_t)1 << 20) * 91 / 10),
 		"width 20: %zd bytes", rte_pasid_space_size(20));
 	printf("# width 20: %zd bytes, %.3f bits per value\n", rte_pasid_space_size(20),
 	       (double)rte_pasid_space_size(20) * 8 / (1 << 20));
@@ -271,9 +273,9 @@ space_attach_errors(void)
 	s->max_width = 11;
 	CHECK(rte_pasid_space_attach(mem, len, &a), -EINVAL);
 	s->max_width = 12;
-	s->level_off[0] += 64;
+	s->value_off += 64;
 	CHECK(rte_pasid_space_attach(mem, len, &a), -EINVAL);
-	s->level_off[0] -= 64;
+	s->value_off -= 64;
 	if (s->pidns_dev != 0) {
 		s->pidns_ino ^= 1;
 		CHECK(rte_pasid_space_attach(mem, len, &a), -EXDEV);
@@ -329,8 +331,8 @@ thread_lock_and_exit(void *arg)
 }
 
 /*
- * Leave the lock to a thread that exits holding it: the next call takes it
- * over and repairs the namespace, as after a holder's death.
+ * Leave the lock to a thread that exits holding it: the next call gets
+ * EOWNERDEAD and rebuilds the derived data, as after a holder's death.
  */
 static int
 repair(struct rte_pasid_space *s)
@@ -350,58 +352,55 @@ repair(struct rte_pasid_space *s)
 	return rte_pasid_space_audit(s);
 }
 
+/* Corruptions of the truth and of derived data: detected, then rebuilt. */
 static int
 audit_detects_corruption(void)
 {
 	struct rte_pasid_space *s = sp;
-	uint64_t *top = pasid_level(s, s->nlevels - 1);
-	uint64_t *index = pasid_level(s, 0);
-	uint8_t *bo = pasid_block_owners(s);
+	uint64_t *taken = pasid_taken(s), *room = pasid_room(s);
+	uint8_t *val = pasid_value(s);
 	struct rte_pasid_space_info info;
 	unsigned int owner = 99;
 	int o;
 
 	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, RTE_PASID_OWNER_NONE), 1, "alloc");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "clean");
-	/* Level 0 is the truth: a flipped bit is an allocation the counters miss. */
-	index[0] ^= UINT64_C(1) << 5;
+	/* taken[] follows the bytes: a flipped bit is found and rebuilt. */
+	taken[0] ^= UINT64_C(1) << 5;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "bit of a free value");
-	index[0] ^= UINT64_C(1) << 5;
-	index[0] &= ~(UINT64_C(1) << 1);
+	TEST_ASSERT_CONTAINS(rte_pasid_last_error(), "EUCLEAN");
+	TEST_ASSERT_SUCCESS(repair(s), "repaired");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, RTE_PASID_OWNER_NONE), 2, "alloc 2");
+	TEST_ASSERT_EQUAL(rte_pasid_state(s, 5, NULL), RTE_PASID_STATE_FREE, "5 free");
+	taken[0] &= ~(UINT64_C(1) << 1);
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "bit of an allocated value");
 	TEST_ASSERT_SUCCESS(repair(s), "repaired");
-	TEST_ASSERT_EQUAL(rte_pasid_state(s, 1, NULL), RTE_PASID_STATE_FREE, "1 lost its bit");
-	TEST_ASSERT_EQUAL(rte_pasid_count(s), 0, "count follows the bits");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, RTE_PASID_OWNER_NONE), 1, "alloc 1 again");
-	/* PASID 0's bit is derived. */
-	index[0] &= ~UINT64_C(1);
+	TEST_ASSERT_EQUAL(rte_pasid_state(s, 1, NULL), RTE_PASID_STATE_ALLOCATED, "1 kept");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, RTE_PASID_OWNER_NONE), 3, "1 not handed out twice");
+	/* PASID 0's byte says reserved. */
+	val[0] = PASID_V_FREE;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "PASID 0");
 	TEST_ASSERT_SUCCESS(repair(s), "repaired");
 	TEST_ASSERT_EQUAL(rte_pasid_state(s, 0, NULL), RTE_PASID_STATE_RESERVED, "0");
 
-	/* Block 1 owned by owner 3, which is not registered. */
+	/* 70 owned by owner 3, which is not registered. */
 	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(s, RTE_PASID_OWNER_NONE, 70), "70");
-	bo[1] = 3;
+	val[70] = 3;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "unused owner");
 	s->owners[2].used = 1;
 	s->owners[2].count++;
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "owner 3 registered");
 	s->owners[2].used = 0;
 	s->owners[2].count--;
-	bo[1] = 0x41; /* not an owner */
+	val[70] = 0x41; /* not an owner */
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "invalid owner");
-	bo[1] = 3;
 	TEST_ASSERT_SUCCESS(repair(s), "repaired");
 	TEST_ASSERT_EQUAL(rte_pasid_state(s, 70, &owner), RTE_PASID_STATE_ALLOCATED,
 		"70 kept allocated");
 	TEST_ASSERT_EQUAL(owner, RTE_PASID_OWNER_NONE, "owned by nobody now");
-	/* Without allocated values the owner byte means nothing. */
-	bo[2] = 0x41;
-	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "owner of an empty block");
 	o = rte_pasid_owner_register(s, 0);
 	TEST_ASSERT(o > 0, "register");
-	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(s, (unsigned int)o, 130), "130 in block 2");
-	TEST_ASSERT_EQUAL(bo[2], o, "block 2's owner");
+	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(s, (unsigned int)o, 130), "130");
 
 	/* Counters. */
 	s->allocated++;
@@ -411,43 +410,33 @@ audit_detects_corruption(void)
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "owner count");
 	TEST_ASSERT_SUCCESS(repair(s), "repaired");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_info(s, &info), "info");
-	TEST_ASSERT_EQUAL(info.allocated, 3, "1, 70, 130");
+	TEST_ASSERT_EQUAL(info.allocated, 5, "1, 2, 3, 70, 130");
 	s->width = 9;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "width above max");
 	s->width = 8;
 
-	/* Reservations: the bits are derived from the table. */
+	/* Reservations: their bits follow the bytes. */
 	TEST_ASSERT_EQUAL(rte_pasid_reserve(s, 10, 12), 3, "reserve");
-	index[0] &= ~(UINT64_C(1) << 11);
+	taken[0] &= ~(UINT64_C(1) << 11);
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "bit of a reserved value");
 	TEST_ASSERT_SUCCESS(repair(s), "repaired");
 	TEST_ASSERT_EQUAL(rte_pasid_state(s, 11, NULL), RTE_PASID_STATE_RESERVED, "11");
-	s->res[s->res_cur].r[0].first = 0;
-	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "range from 0");
-	s->res[s->res_cur].r[0].first = 10;
-	s->res[s->res_cur].n = RTE_PASID_RESERVED_RANGES_MAX + 1;
-	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "too many ranges");
-	s->res[s->res_cur].n = 1;
-	s->res_cur += 2;
-	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "table index");
-	TEST_ASSERT_SUCCESS(repair(s), "repaired");
-	TEST_ASSERT_EQUAL(s->res_cur < 2, 1, "table index");
 	s->reserved--;
 	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "reserved counter");
-	s->reserved++;
-	s->fast_below = 1u << 8; /* "no reserved range" */
-	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "fast path limit");
 	TEST_ASSERT_SUCCESS(repair(s), "repaired");
-	TEST_ASSERT_EQUAL(rte_pasid_free(s, 11), -ENOENT, "11 reserved, not freed");
+	s->pending.op = PASID_OP_RESERVE;
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "update left pending");
+	s->pending.op = PASID_OP_NONE;
+	TEST_ASSERT_EQUAL(rte_pasid_free(s, RTE_PASID_OWNER_NONE, 11), -ENOENT, "11 reserved");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "restored");
 
-	/* Width 8: 4 level-0 words, one summary word. */
-	TEST_ASSERT_EQUAL(s->nlevels, 2, "levels");
-	*top ^= 1;
-	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "summary bit");
+	/* Width 8: 4 words of taken[], one word of room[]. */
+	TEST_ASSERT_EQUAL(s->words, 4, "words");
+	room[0] = 0; /* "no room anywhere" */
+	TEST_ASSERT_EQUAL(rte_pasid_space_audit(s), -EUCLEAN, "room bits");
 	TEST_ASSERT_SUCCESS(repair(s), "repaired");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, RTE_PASID_OWNER_NONE), 2, "alloc after repair");
-	/* Repairs after a dead process: test_pasid_mp. */
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, RTE_PASID_OWNER_NONE), 4, "alloc after repair");
+	/* Deaths at each step of an update: test_pasid_mp. */
 	return TEST_SUCCESS;
 }
 
@@ -463,6 +452,7 @@ alloc_lowest_first(void)
 
 	TEST_ASSERT_EQUAL(rte_pasid_alloc(NULL, 0), -EINVAL, "NULL");
 	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 1), -EINVAL, "unregistered owner");
+	TEST_ASSERT_CONTAINS(rte_pasid_last_error(), "PASID alloc by owner 1: EINVAL");
 	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, RTE_PASID_OWNER_MAX + 1), -EINVAL, "owner 65");
 	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, UINT32_MAX), -EINVAL, "owner ~0");
 	o = rte_pasid_owner_register(sp, 0);
@@ -471,94 +461,79 @@ alloc_lowest_first(void)
 		TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, (unsigned int)o), i, "alloc %d", i);
 		TEST_ASSERT_EQUAL(rte_pasid_count(sp), i, "count");
 	}
-	/* Blocks 0 and 1 are o's: nobody else gets a value there. */
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 128, "first value of block 2");
+	/* Another owner takes the next value: owners are per value. */
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 101, "next value, another owner");
 	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 7, &owner), RTE_PASID_STATE_ALLOCATED, "7");
 	TEST_ASSERT_EQUAL(owner, o, "owner of 7");
-	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 128, &owner), RTE_PASID_STATE_ALLOCATED, "128");
-	TEST_ASSERT_EQUAL(owner, RTE_PASID_OWNER_NONE, "owner of 128");
-	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 64), "free 64");
-	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 3), "free 3");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 129, "o's holes skipped");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, (unsigned int)o), 3, "lowest free");
+	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 101, &owner), RTE_PASID_STATE_ALLOCATED, "101");
+	TEST_ASSERT_EQUAL(owner, RTE_PASID_OWNER_NONE, "owner of 101");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, (unsigned int)o, 64), "free 64");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, (unsigned int)o, 3), "free 3");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 3, "lowest free, whoever freed it");
 	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, (unsigned int)o), 64, "next lowest free");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, (unsigned int)o), 101, "then the end");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, (unsigned int)o), 102, "then the end");
+	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 3, &owner), RTE_PASID_STATE_ALLOCATED, "3");
+	TEST_ASSERT_EQUAL(owner, RTE_PASID_OWNER_NONE, "owner of 3");
 	TEST_ASSERT_EQUAL(rte_pasid_count(NULL), -EINVAL, "count NULL");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(sp), "audit");
 	return TEST_SUCCESS;
 }
 
-/* PASIDs are owned per aligned block of 64 values. */
+/*
+ * Owners share every value: in any width, interleaved owners each get the
+ * lowest free value, hold exactly what they were given, and fill the
+ * namespace together (with one owner per value, not per block).
+ */
 static int
-alloc_block_owners(void)
+alloc_owners_interleaved(void)
 {
-	struct rte_pasid_space_info info;
-	unsigned int a, b, owner = 0;
-	int p, n;
+	struct rte_pasid_owner_info oi;
+	unsigned int w, k, owner;
+	int o[3], p;
+	uint32_t v;
 
-	a = (unsigned int)rte_pasid_owner_register(sp, 0);
-	b = (unsigned int)rte_pasid_owner_register(sp, 0);
-	TEST_ASSERT(a > 0 && b > 0 && a != b, "register %u %u", a, b);
-	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(sp, a, 5), "a: 5");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, b), 64, "b: block 0 is a's");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, RTE_PASID_OWNER_NONE), 128, "none: block 2");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, a), 1, "a: its own block");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc_value(sp, b, 6), -EXDEV, "b in a's block");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc_value(sp, RTE_PASID_OWNER_NONE, 70), -EXDEV,
-		"none in b's block");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc_value(sp, a, 129), -EXDEV, "a in none's block");
-	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 6, NULL), RTE_PASID_STATE_FREE, "6 untouched");
-	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(sp, b, 65), "b: 65 in its block");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc_value(sp, b, 5), -EEXIST, "allocated first");
-	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 7, 7), 1, "reserve 7");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc_value(sp, b, 7), -EBUSY, "reserved first");
-	/* Anyone frees; a block without allocated values goes to anyone. */
-	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 5), "b frees a's 5");
-	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 1), "and 1");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, b), 1, "b: block 0 is empty");
-	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 1, &owner), RTE_PASID_STATE_ALLOCATED, "1");
-	TEST_ASSERT_EQUAL(owner, b, "owner of 1");
-	/* b fills blocks 0, 1 and 3; 63 values stay free in none's block 2. */
-	for (n = 0; (p = rte_pasid_alloc(sp, b)) > 0; n++)
-		TEST_ASSERT(p < 128 || p >= 192, "b got %d in block 2", p);
-	TEST_ASSERT_EQUAL(p, -ENOSPC, "b: full");
-	TEST_ASSERT_EQUAL(n, 62 - 1 + 62 + 64, "b's allocations");
-	TEST_ASSERT_SUCCESS(rte_pasid_space_info(sp, &info), "info");
-	TEST_ASSERT_EQUAL(info.free, 63, "free values left in block 2");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, a), -ENOSPC, "a: none either");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, RTE_PASID_OWNER_NONE), 129, "none: block 2");
-	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(sp), "audit");
-	return TEST_SUCCESS;
-}
+	for (w = 1; w <= 10; w++) {
+		struct rte_pasid_space *s;
+		uint32_t n = (1u << w) - 1, held[3] = { 0, 0, 0 };
 
-/* Skipping other owners' blocks, near and far, at width 14. */
-static int
-alloc_skips_blocks(void)
-{
-	struct rte_pasid_space *s;
-	unsigned int a, b, i;
-
-	TEST_ASSERT_SUCCESS(rte_pasid_space_create(14, 0, &s), "create");
-	a = (unsigned int)rte_pasid_owner_register(s, 0);
-	b = (unsigned int)rte_pasid_owner_register(s, 0);
-	TEST_ASSERT(a > 0 && b > 0, "register");
-	/* a holds one value in every block but 200 and 255. */
-	for (i = 0; i < 255; i++)
-		if (i != 200)
-			TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(s, a, i * 64 + 1), "block %u", i);
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, b), 200 * 64, "b: past 199 blocks of a");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, b), 200 * 64 + 1, "b: its block");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, a), 2, "a: lowest");
-	/* Fill blocks 0..254 except 200 entirely: b's search climbs the levels. */
-	for (i = 0; i < 255 * 64; i++)
-		if (i >> 6 != 200 && i != 0)
-			(void)rte_pasid_alloc_value(s, a, i);
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, b), 200 * 64 + 2, "b: its block");
-	TEST_ASSERT_EQUAL(rte_pasid_reserve(s, 200 * 64 + 3, 200 * 64 + 63), 61, "rest of 200");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, b), 255 * 64, "b: the last block");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(s, a), -ENOSPC, "a: b holds the blocks with room");
-	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "audit");
-	rte_pasid_space_free(s);
+		TEST_ASSERT_SUCCESS(rte_pasid_space_create(w, 0, &s), "width %u", w);
+		for (k = 0; k < 3; k++) {
+			o[k] = rte_pasid_owner_register(s, 0);
+			TEST_ASSERT(o[k] > 0, "register");
+		}
+		/* Owners 1, 2, none, 1, 2, none, ...: values 1, 2, 3, ... */
+		for (v = 1; v <= n; v++) {
+			k = (v - 1) % 3;
+			p = rte_pasid_alloc(s, k == 2 ? RTE_PASID_OWNER_NONE : (unsigned int)o[k]);
+			TEST_ASSERT_EQUAL(p, v, "width %u: alloc by owner %u", w, k);
+			held[k]++;
+		}
+		TEST_ASSERT_EQUAL(rte_pasid_alloc(s, (unsigned int)o[0]), -ENOSPC, "full");
+		TEST_ASSERT_CONTAINS(rte_pasid_last_error(), "ENOSPC");
+		for (v = 1; v <= n; v++) {
+			k = (v - 1) % 3;
+			TEST_ASSERT_EQUAL(rte_pasid_state(s, v, &owner), RTE_PASID_STATE_ALLOCATED, "%u", v);
+			TEST_ASSERT_EQUAL(owner, k == 2 ? RTE_PASID_OWNER_NONE : (unsigned int)o[k],
+				"width %u: owner of %u", w, v);
+		}
+		for (k = 0; k < 2; k++) {
+			TEST_ASSERT_SUCCESS(rte_pasid_owner_get(s, (unsigned int)o[k], &oi), "get");
+			TEST_ASSERT_EQUAL(oi.count, held[k], "width %u: owner %u's count", w, k);
+		}
+		/* A value freed in the middle of another owner's goes to anyone. */
+		if (n >= 4) {
+			TEST_ASSERT_SUCCESS(rte_pasid_free(s, (unsigned int)o[0], 4), "free 4");
+			TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(s, (unsigned int)o[1], 4), "4 to owner 2");
+		}
+		TEST_ASSERT_EQUAL(rte_pasid_owner_unregister(s, (unsigned int)o[1]),
+			held[1] + (n >= 4), "owner 2's values freed");
+		for (v = 1; v <= n; v++)
+			TEST_ASSERT_EQUAL(rte_pasid_state(s, v, NULL),
+				(v - 1) % 3 == 1 || v == 4 ? RTE_PASID_STATE_FREE :
+				RTE_PASID_STATE_ALLOCATED, "width %u: %u after unregister", w, v);
+		TEST_ASSERT_SUCCESS(rte_pasid_space_audit(s), "audit");
+		rte_pasid_space_free(s);
+	}
 	return TEST_SUCCESS;
 }
 
@@ -600,7 +575,7 @@ alloc_exhaustion_all_widths(void)
 		}
 		/* One freed value is the one handed out next. */
 		i = 1 + (uint32_t)(((uint64_t)w * 2654435761u) % n);
-		if (rte_pasid_free(s, i) != 0 || rte_pasid_alloc(s, 0) != (int)i ||
+		if (rte_pasid_free(s, 0, i) != 0 || rte_pasid_alloc(s, 0) != (int)i ||
 				rte_pasid_alloc(s, 0) != -ENOSPC) {
 			printf("# width %u: refill of %u failed\n", w, i);
 			rte_pasid_space_free(s);
@@ -640,17 +615,42 @@ alloc_value_errors(void)
 static int
 free_errors(void)
 {
-	TEST_ASSERT_EQUAL(rte_pasid_free(NULL, 1), -EINVAL, "NULL");
-	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 0), -EINVAL, "PASID 0");
-	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 256), -ERANGE, "2^8");
-	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 1), -ENOENT, "never allocated");
+	unsigned int owner = 99;
+	int a, b;
+
+	TEST_ASSERT_EQUAL(rte_pasid_free(NULL, 0, 1), -EINVAL, "NULL");
+	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 0, 0), -EINVAL, "PASID 0");
+	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 0, 256), -ERANGE, "2^8");
+	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 0, 1), -ENOENT, "never allocated");
+	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 3, 1), -EINVAL, "unregistered owner");
+	TEST_ASSERT_EQUAL(rte_pasid_free(sp, RTE_PASID_OWNER_MAX + 1, 1), -EINVAL, "owner 65");
 	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 1, "alloc");
-	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 1), "free");
-	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 1), -ENOENT, "double free");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 0, 1), "free");
+	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 0, 1), -ENOENT, "double free");
+	TEST_ASSERT_CONTAINS(rte_pasid_last_error(), "PASID free 1 by owner 0: ENOENT");
 	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 1, 1), 1, "reserve");
-	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 1), -ENOENT, "reserved");
+	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 0, 1), -ENOENT, "reserved");
 	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 1, NULL), RTE_PASID_STATE_RESERVED, "still");
 	TEST_ASSERT_EQUAL(rte_pasid_count(sp), 0, "count");
+
+	/* Only the owner frees: a stale second free cannot take another's. */
+	a = rte_pasid_owner_register(sp, 0);
+	b = rte_pasid_owner_register(sp, 0);
+	TEST_ASSERT(a > 0 && b > 0, "register");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, (unsigned int)a), 2, "a: 2");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, (unsigned int)a, 2), "a frees 2");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, (unsigned int)b), 2, "b: 2");
+	TEST_ASSERT_EQUAL(rte_pasid_free(sp, (unsigned int)a, 2), -EPERM, "a's stale free");
+	TEST_ASSERT_CONTAINS(rte_pasid_last_error(), "EPERM (allocated to another owner");
+	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 2, &owner), RTE_PASID_STATE_ALLOCATED, "2 kept");
+	TEST_ASSERT_EQUAL(owner, b, "by b");
+	TEST_ASSERT_EQUAL(rte_pasid_free(sp, 0, 2), -EPERM, "no owner is not b");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 3, "none: 3");
+	TEST_ASSERT_EQUAL(rte_pasid_free(sp, (unsigned int)b, 3), -EPERM, "b frees none's");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, (unsigned int)b, 2), "b frees 2");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 0, 3), "none frees 3");
+	TEST_ASSERT_EQUAL(rte_pasid_count(sp), 0, "count");
+	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(sp), "audit");
 	return TEST_SUCCESS;
 }
 
@@ -692,9 +692,9 @@ reserve_unreserve(void)
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(sp), "audit");
 	/* Reserve everything but one value: alloc hands out exactly that. */
 	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 1, 255), 15, "all");
-	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 15), "15");
-	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 21), "21");
-	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 30), "30");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 0, 15), "15");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 0, 21), "21");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 0, 30), "30");
 	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 1, 199), 199, "1..199");
 	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 201, 255), 55, "201..255");
 	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 200, "the only one");
@@ -703,36 +703,36 @@ reserve_unreserve(void)
 	return TEST_SUCCESS;
 }
 
-/* At most RTE_PASID_RESERVED_RANGES_MAX ranges; adjacent ones merge. */
+/*
+ * Reservations of any shape: 128 disjoint ranges (every odd value),
+ * ranges joined and split by later calls, each value exactly as asked.
+ */
 static int
-reserve_table_full(void)
+reserve_many_ranges(void)
 {
 	struct rte_pasid_space_info info;
-	uint32_t k;
+	uint32_t k, v;
 
-	/* 1, 3, 5, ..., 127: one range each. */
-	for (k = 0; k < RTE_PASID_RESERVED_RANGES_MAX; k++)
+	for (k = 0; k < 128; k++)
 		TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 2 * k + 1, 2 * k + 1), 1, "range %u", k);
-	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 200, 210), -ENOSPC, "a 65th range");
-	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 205, NULL), RTE_PASID_STATE_FREE,
-		"nothing changed");
 	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 3, 3), 0, "already reserved");
-	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 128, 140), 13, "adjacent to 127: merged");
-	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 2, 2), 1, "joins 1 and 3");
-	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 200, 210), 11, "room again");
-	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 220, 220), -ENOSPC, "full again");
-	/* Unreserving inside a range splits it: no room for the second half. */
-	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 205, 205), -ENOSPC, "split refused");
-	TEST_ASSERT_EQUAL(rte_pasid_state(sp, 205, NULL), RTE_PASID_STATE_RESERVED, "205 kept");
-	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 210, 210), 1, "an end: no split");
-	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 200, 209), 10, "a whole range");
-	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 2, 2), 1, "split 1..3 with room");
-	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 220, 220), -ENOSPC, "full again");
-	TEST_ASSERT_SUCCESS(rte_pasid_space_info(sp, &info), "info");
-	TEST_ASSERT_EQUAL(info.reserved, 64 + 13, "reserved values");
 	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 2, "between two ranges");
-	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 1, 255), 64 + 13, "all");
-	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 220, 220), 1, "room");
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 3, 9), 3, "4, 6, 8 join 1 and 3..9");
+	TEST_ASSERT_EQUAL(rte_pasid_reserve(sp, 1, 3), -EBUSY, "2 is allocated");
+	TEST_ASSERT_CONTAINS(rte_pasid_last_error(), "PASID reserve 1..3 (2): EBUSY");
+	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 5, 5), 1, "split 3..9 in the middle");
+	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 101, 200), 50, "the odd values of 101..200");
+	TEST_ASSERT_SUCCESS(rte_pasid_space_info(sp, &info), "info");
+	TEST_ASSERT_EQUAL(info.reserved, 128 + 3 - 1 - 50, "reserved values");
+	for (v = 1; v < 256; v++) {
+		bool res = v != 5 && ((v >= 3 && v <= 9) || (v % 2 == 1 && (v < 101 || v > 200)));
+
+		TEST_ASSERT_EQUAL(rte_pasid_state(sp, v, NULL), res ? RTE_PASID_STATE_RESERVED :
+			v == 2 ? RTE_PASID_STATE_ALLOCATED : RTE_PASID_STATE_FREE, "%u", v);
+	}
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 5, "the hole made by the split");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(sp, 0), 10, "then the first even above 9");
+	TEST_ASSERT_EQUAL(rte_pasid_unreserve(sp, 1, 255), 128 + 3 - 1 - 50, "all");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(sp), "audit");
 	return TEST_SUCCESS;
 }
@@ -868,7 +868,7 @@ owner_register(void)
 	for (i = 0; i < 30; i++)
 		TEST_ASSERT(rte_pasid_alloc(sp, 17) > 0, "alloc");
 	TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(sp, 18, 200), "200");
-	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 10), "free one of 17's");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(sp, 17, 10), "free one of 17's");
 	TEST_ASSERT_SUCCESS(rte_pasid_owner_get(sp, 17, &oi), "get");
 	TEST_ASSERT_EQUAL(oi.count, 29, "count");
 	TEST_ASSERT_EQUAL(rte_pasid_owner_unregister(NULL, 17), -EINVAL, "NULL");
@@ -977,12 +977,10 @@ reclaim_with_callback(void)
 	TEST_ASSERT_EQUAL(rte_pasid_space_reclaim(sp, alive_cb, &a), held[1], "owner 2's");
 	TEST_ASSERT_EQUAL(a.calls, 3, "one call per owner");
 	TEST_ASSERT_EQUAL(rte_pasid_count(sp), 121 - held[1], "count");
-	/* Each owner took a block of its own: o[1]'s (block 1) is empty now. */
+	/* Values 1..120 went to the owners in turn, 121 to nobody. */
 	for (v = 1; v < 256; v++) {
 		int st = rte_pasid_state(sp, v, &owner);
-		uint32_t blk = v / 64, off = v % 64;
-		bool want = (blk == 0 && off <= 40) || (blk == 2 && off < 40) ||
-			(blk == 3 && off == 0);
+		bool want = v <= 121 && (v == 121 || (v - 1) % 3 != 1);
 
 		TEST_ASSERT_EQUAL(st, want ? RTE_PASID_STATE_ALLOCATED : RTE_PASID_STATE_FREE,
 			"state of %u", v);
@@ -1002,9 +1000,9 @@ reclaim_with_callback(void)
 /* ------------------------------------------------------------------ */
 
 /*
- * Model: one byte per value, the owner (M_NONE for none) of an allocated
- * value; per block of 64 values, the allocated count, their owner and the
- * free count; the number of reserved ranges.
+ * Model: one byte per value, M_FREE, M_RES or the owner of an allocated
+ * value (M_NONE for none); the allocated values, unordered; per block of
+ * 64 values, the free count (to find the lowest free value fast).
  */
 #define M_FREE 0
 #define M_RES 0xff
@@ -1012,15 +1010,11 @@ reclaim_with_callback(void)
 
 struct model {
 	uint8_t *v;
-	uint8_t *save;        /* a range's bytes, to undo a refused change */
 	unsigned int width, max_width;
 	uint32_t allocated;
 	uint32_t *held;       /* allocated values, unordered */
 	uint32_t nheld;
-	uint32_t *bcount;     /* per block: allocated values */
-	uint8_t *bowner;      /* per block: their owner, while bcount > 0 */
 	uint32_t *bfree;      /* per block: M_FREE values, whatever the width */
-	uint32_t nranges;     /* maximal runs of reserved values from 1 up */
 };
 
 static bool
@@ -1041,21 +1035,13 @@ m_tag(unsigned int owner)
 	return owner ? (uint8_t)owner : M_NONE;
 }
 
-/* May @p tag take a free value of block @p b? */
-static bool
-m_block_ok(const struct model *m, uint32_t b, uint8_t tag)
-{
-	return m->bcount[b] == 0 || m->bowner[b] == tag;
-}
-
-/* The lowest free value in a block that holds none or only @p tag's. */
 static int
-m_lowest_free(struct model *m, uint8_t tag)
+m_lowest_free(struct model *m)
 {
 	uint32_t limit = m_limit(m), b, v;
 
 	for (b = 0; b << 6 < limit; b++) {
-		if (m->bfree[b] == 0 || !m_block_ok(m, b, tag))
+		if (m->bfree[b] == 0)
 			continue;
 		for (v = b << 6; v < (b + 1) << 6 && v < limit; v++)
 			if (m->v[v] == M_FREE)
@@ -1070,8 +1056,6 @@ m_take(struct model *m, uint32_t p, uint8_t owner)
 	m->v[p] = owner;
 	m->allocated++;
 	m->held[m->nheld++] = p;
-	m->bcount[p >> 6]++;
-	m->bowner[p >> 6] = owner;
 	m->bfree[p >> 6]--;
 }
 
@@ -1082,7 +1066,6 @@ m_free(struct model *m, uint32_t p)
 
 	m->v[p] = M_FREE;
 	m->allocated--;
-	m->bcount[p >> 6]--;
 	m->bfree[p >> 6]++;
 	for (i = 0; i < m->nheld; i++) {
 		if (m->held[i] == p) {
@@ -1092,46 +1075,20 @@ m_free(struct model *m, uint32_t p)
 	}
 }
 
-/* Starts of runs of reserved values in [lo, hi], PASID 0 left out. */
-static uint32_t
-m_run_starts(const struct model *m, uint32_t lo, uint32_t hi)
-{
-	uint32_t nvalues = 1u << m->max_width, k, n = 0;
-
-	if (lo < 1)
-		lo = 1;
-	for (k = lo; k <= hi && k < nvalues; k++)
-		n += m->v[k] == M_RES && (k == 1 || m->v[k - 1] != M_RES);
-	return n;
-}
-
-/*
- * Turn the values of [first, last] that are @p from into @p to, unless
- * the reservations would then need more ranges than the library keeps:
- * the number changed, or -ENOSPC (nothing changed).
- */
+/* Turn the values of [first, last] that are @p from into @p to: how many. */
 static int
 m_retag(struct model *m, uint32_t first, uint32_t last, uint8_t from, uint8_t to)
 {
-	uint32_t before = m_run_starts(m, first, last + 1), after, k;
+	uint32_t k;
 	int n = 0;
 
-	memcpy(m->save, m->v + first, last - first + 1);
 	for (k = first; k <= last; k++) {
 		if (m->v[k] == from) {
 			m->v[k] = to;
+			m->bfree[k >> 6] += to == M_FREE ? 1 : -1;
 			n++;
 		}
 	}
-	after = m_run_starts(m, first, last + 1);
-	if (m->nranges + after - before > RTE_PASID_RESERVED_RANGES_MAX) {
-		memcpy(m->v + first, m->save, last - first + 1);
-		return -ENOSPC;
-	}
-	m->nranges = m->nranges + after - before;
-	for (k = first; k <= last; k++)
-		if (m->save[k - first] != m->v[k])
-			m->bfree[k >> 6] += to == M_FREE ? 1 : -1;
 	return n;
 }
 
@@ -1144,7 +1101,7 @@ m_retag(struct model *m, uint32_t first, uint32_t last, uint8_t from, uint8_t to
 #define PCHECK(got, want, what) do { \
 	long long _g = (got), _w = (want); \
 	if (_g != _w) \
-		PFAIL("%s: got %lld, want %lld", what, _g, _w); \
+		PFAIL("%s: got %lld, want %lld (%s)", what, _g, _w, rte_pasid_last_error()); \
 } while (0)
 
 static int
@@ -1160,13 +1117,9 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 
 	memset(&m, 0, sizeof(m));
 	m.v = calloc(nvalues, 1);
-	m.save = calloc(nvalues, 1);
 	m.held = calloc(nvalues, sizeof(*m.held));
-	m.bcount = calloc(nvalues / 64 + 1, sizeof(*m.bcount));
-	m.bowner = calloc(nvalues / 64 + 1, 1);
 	m.bfree = calloc(nvalues / 64 + 1, sizeof(*m.bfree));
-	if (m.v == NULL || m.save == NULL || m.held == NULL || m.bcount == NULL ||
-			m.bowner == NULL || m.bfree == NULL ||
+	if (m.v == NULL || m.held == NULL || m.bfree == NULL ||
 			rte_pasid_space_create(w, 0, &s) != 0)
 		PFAIL("setup");
 	m.width = m.max_width = w;
@@ -1179,14 +1132,12 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 			PFAIL("register: %d", ret);
 		owners[i] = (unsigned int)ret;
 	}
-	/* Start at a random occupancy, each block with a random owner. */
+	/* Start at a random occupancy, each value with a random owner. */
 	fill = rng_below(&seed, 100);
-	owner = RTE_PASID_OWNER_NONE;
 	for (v = 1; v < nvalues; v++) {
-		if (v % 64 == 0 || v == 1)
-			owner = owners[rng_below(&seed, 4)];
 		if (rng_below(&seed, 100) >= fill)
 			continue;
+		owner = owners[rng_below(&seed, 4)];
 		PCHECK(rte_pasid_alloc_value(s, owner, v), 0, "prefill");
 		m_take(&m, v, m_tag(owner));
 	}
@@ -1201,7 +1152,7 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 			rng_below(&seed, limit);
 		owner = owners[rng_below(&seed, 4)];
 		if (op < 30) {
-			want = m_lowest_free(&m, m_tag(owner));
+			want = m_lowest_free(&m);
 			PCHECK(rte_pasid_alloc(s, owner), want, "alloc");
 			if (want > 0)
 				m_take(&m, (uint32_t)want, m_tag(owner));
@@ -1214,26 +1165,30 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 				want = -EBUSY;
 			else if (m_alloc(m.v[v]))
 				want = -EEXIST;
-			else if (!m_block_ok(&m, v >> 6, m_tag(owner)))
-				want = -EXDEV;
 			else
 				want = 0;
 			PCHECK(rte_pasid_alloc_value(s, owner, v), want, "alloc_value");
 			if (want == 0)
 				m_take(&m, v, m_tag(owner));
 		} else if (op < 70) {
-			/* Free: mostly a held value. */
+			/* Free: mostly a held value by its owner; sometimes not. */
 			if (m.nheld && rng_below(&seed, 4) != 0)
 				v = m.held[rng_below(&seed, m.nheld)];
-			if (v == 0)
+			if (v < limit && m_alloc(m.v[v]) && rng_below(&seed, 4) != 0)
+				owner = m.v[v] == M_NONE ? RTE_PASID_OWNER_NONE : m.v[v];
+			else if (rng_below(&seed, 16) == 0)
+				owner = RTE_PASID_OWNER_MAX + 1; /* never registered */
+			if (v == 0 || owner > RTE_PASID_OWNER_MAX)
 				want = -EINVAL;
 			else if (v >= limit)
 				want = -ERANGE;
 			else if (!m_alloc(m.v[v]))
 				want = -ENOENT;
+			else if (m.v[v] != m_tag(owner))
+				want = -EPERM;
 			else
 				want = 0;
-			PCHECK(rte_pasid_free(s, v), want, "free");
+			PCHECK(rte_pasid_free(s, owner, v), want, "free");
 			if (want == 0)
 				m_free(&m, v);
 		} else if (op < 78) {
@@ -1260,8 +1215,6 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 			else if (last >= limit)
 				want = -ERANGE;
 			else
-				want = 0;
-			if (want == 0)
 				want = m_retag(&m, first, last, M_RES, M_FREE);
 			PCHECK(rte_pasid_unreserve(s, first, last), want, "unreserve");
 		} else if (op < 92) {
@@ -1332,23 +1285,16 @@ model_run(unsigned int w, uint64_t seed0, unsigned int nsteps)
 		PCHECK(info.free, m_limit(&m) - 1 - m.allocated - reserved, "free");
 		PCHECK(rte_pasid_space_audit(s), 0, "final audit");
 	}
-	rte_pasid_space_free(s);
-	free(m.v);
-	free(m.save);
-	free(m.held);
-	free(m.bcount);
-	free(m.bowner);
-	free(m.bfree);
-	return TEST_SUCCESS;
+	ret = TEST_SUCCESS;
+	goto out;
 fail:
+	ret = TEST_FAILED;
+out:
 	rte_pasid_space_free(s);
 	free(m.v);
-	free(m.save);
 	free(m.held);
-	free(m.bcount);
-	free(m.bowner);
 	free(m.bfree);
-	return TEST_FAILED;
+	return ret;
 }
 
 static int
@@ -1401,7 +1347,7 @@ shared_mixed_widths(void)
 	TEST_ASSERT_EQUAL(rte_pasid_space_narrow(s, (unsigned int)w), -EBUSY, "refused");
 	TEST_ASSERT_EQUAL(rte_pasid_state(s, 40000, NULL), RTE_PASID_STATE_ALLOCATED,
 		"unchanged");
-	TEST_ASSERT_SUCCESS(rte_pasid_free(s, 40000), "free 40000");
+	TEST_ASSERT_SUCCESS(rte_pasid_free(s, 0, 40000), "free 40000");
 	TEST_ASSERT_EQUAL(rte_pasid_space_narrow(s, (unsigned int)w), 12, "joined");
 	n++;
 	/* Everything handed out fits the narrowest member. */
@@ -1504,12 +1450,12 @@ worker_main(void *arg)
 			p = rte_pasid_alloc_value(mt_space, wk->owner, v);
 			if (p == 0)
 				wk->held[wk->nheld++] = v;
-			else if (p != -EEXIST && p != -EXDEV)
+			else if (p != -EEXIST)
 				wk->error = p;
 		} else if (op < 9 && wk->nheld) {
 			uint32_t i = rng_below(&wk->seed, wk->nheld);
 
-			p = rte_pasid_free(mt_space, wk->held[i]);
+			p = rte_pasid_free(mt_space, wk->owner, wk->held[i]);
 			if (p != 0)
 				wk->error = p;
 			wk->held[i] = wk->held[--wk->nheld];
@@ -1614,13 +1560,12 @@ main(void)
 		TEST_CASE(space_create_free),
 		TEST_CASE_ST(setup_w8, teardown_space, audit_detects_corruption),
 		TEST_CASE_ST(setup_w8, teardown_space, alloc_lowest_first),
-		TEST_CASE_ST(setup_w8, teardown_space, alloc_block_owners),
-		TEST_CASE(alloc_skips_blocks),
+		TEST_CASE(alloc_owners_interleaved),
 		TEST_CASE(alloc_exhaustion_all_widths),
 		TEST_CASE_ST(setup_w8, teardown_space, alloc_value_errors),
 		TEST_CASE_ST(setup_w8, teardown_space, free_errors),
 		TEST_CASE_ST(setup_w8, teardown_space, reserve_unreserve),
-		TEST_CASE_ST(setup_w8, teardown_space, reserve_table_full),
+		TEST_CASE_ST(setup_w8, teardown_space, reserve_many_ranges),
 		TEST_CASE_ST(setup_w8, teardown_space, state_and_next),
 		TEST_CASE_ST(setup_w8, teardown_space, width_changes),
 		TEST_CASE_ST(setup_w8, teardown_space, owner_register),

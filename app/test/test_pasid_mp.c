@@ -6,8 +6,9 @@
  * The PASID allocator shared by processes: a namespace in MAP_SHARED
  * memory mapped at different addresses, children that allocate and die
  * without freeing (reclaim frees exactly theirs), a holder of the lock
- * killed at each step of each update (the next caller takes over and
- * repairs to exactly the state before or after), and processes killed at
+ * killed at each step of each update (the next caller gets the lock and
+ * finds exactly the state before or after the update), a stopped holder
+ * (waiters sleep, and go on once it is killed), and processes killed at
  * random moments.
  */
 
@@ -150,7 +151,7 @@ two_mappings(void)
 	if (rte_pasid_reserve(a, 1, 9) != 9 || rte_pasid_alloc(b, 0) != 10 ||
 			rte_pasid_alloc(a, 0) != 11 ||
 			rte_pasid_state(b, 11, &owner) != RTE_PASID_STATE_ALLOCATED ||
-			rte_pasid_next(a, 10, NULL) != 11 || rte_pasid_free(a, 10) != 0 ||
+			rte_pasid_next(a, 10, NULL) != 11 || rte_pasid_free(a, 0, 10) != 0 ||
 			rte_pasid_alloc(b, 0) != 10 || rte_pasid_space_narrow(b, 4) != 4 ||
 			rte_pasid_alloc_value(a, 0, 16) != -ERANGE ||
 			rte_pasid_space_audit(a) != 0 || rte_pasid_space_audit(b) != 0) {
@@ -220,7 +221,7 @@ child_allocate_and_die(void *arg)
 		rep->vals[rep->n++] = (uint32_t)p;
 	}
 	/* And one freed again, which must not count. */
-	if (rte_pasid_free(s, rep->vals[--rep->n]) != 0)
+	if (rte_pasid_free(s, (unsigned int)o, rep->vals[--rep->n]) != 0)
 		_exit(14);
 	if (d->how == 0)
 		raise(SIGKILL);
@@ -347,7 +348,8 @@ child_churn(void *arg)
 			uint32_t k = (uint32_t)(x >> 8) % r->n;
 
 			if (rte_pasid_state(s, r->vals[k], &owner) != RTE_PASID_STATE_ALLOCATED ||
-					owner != (unsigned int)o || rte_pasid_free(s, r->vals[k]) != 0)
+					owner != (unsigned int)o ||
+					rte_pasid_free(s, (unsigned int)o, r->vals[k]) != 0)
 				_exit(14);
 			r->vals[k] = r->vals[--r->n];
 		}
@@ -392,32 +394,34 @@ processes_concurrent(void)
 
 /*
  * The child takes the lock and stops at a step of an update, as a holder
- * killed there would: it makes the stores that precede that point (the
- * truth first, see pasid_private.h), then it is killed. The survivor's
- * next call takes the lock over and repairs; the namespace must then be
- * exactly as if the update had not started, or had completed, as the
- * write order promises.
+ * killed there would: it makes the stores that precede that point (see
+ * pasid_private.h), then it is killed. The survivor's next call gets the
+ * lock (EOWNERDEAD); the namespace must then be exactly as if the update
+ * had not started, or had completed.
  */
 enum death_step {
-	DIE_ALLOC_OWNER,    /* alloc: block owner written, bit still clear */
-	DIE_ALLOC_BIT,      /* alloc: bit set, summaries and counters not */
-	DIE_RESERVE_TABLE,  /* reserve: table published, bits not set */
-	DIE_UNRESERVE_BITS, /* unreserve: bits cleared, table not published */
-	DIE_NARROW_WIDTH,   /* narrow: width stored, bits above it not set */
-	DIE_WIDEN_BITS,     /* widen: bits cleared, width not stored */
+	DIE_ALLOC_BYTE,     /* alloc: owner byte written, nothing derived */
+	DIE_FREE_BYTE,      /* free: byte cleared, nothing derived */
+	DIE_RESERVE_HALF,   /* reserve: pending, half the bytes */
+	DIE_UNRESERVE_HALF, /* unreserve: pending, half the bytes */
+	DIE_RELEASE_HALF,   /* unregister: pending, half the owner's values */
+	DIE_NARROW_WIDTH,   /* narrow: width stored, nothing derived */
+	DIE_WIDEN_WIDTH,    /* widen: width stored, nothing derived */
 	DIE_STEPS
 };
 
 static const char *const death_step_name[DIE_STEPS] = {
-	"alloc, after the block owner", "alloc, after the bit",
-	"reserve, after the table", "unreserve, after the bits",
-	"narrow, after the width", "widen, after the bits",
+	"alloc, after the owner byte", "free, after the byte",
+	"reserve, half the range", "unreserve, half the range",
+	"owner release, half its PASIDs", "narrow, after the width",
+	"widen, after the width",
 };
 
-#define DIE_VALUE 64u     /* the first value of block 1, empty */
-#define DIE_FIRST 1000u   /* a reservation across blocks 15..17 */
+#define DIE_VALUE 64u     /* a free value */
+#define DIE_FIRST 1000u   /* a reservation */
 #define DIE_LAST 1100u
 #define DIE_HIGH 3000u    /* a reservation above the narrowed width */
+#define DIE_HELD 20u      /* PASIDs of the owner released */
 
 struct holder {
 	int pipe_fd;
@@ -425,51 +429,53 @@ struct holder {
 };
 
 static void
-clear_bits(struct rte_pasid_space *s, uint32_t first, uint32_t last, bool keep_high)
-{
-	uint32_t v;
-
-	for (v = first; v <= last; v++)
-		if (!keep_high || v < DIE_HIGH || v > DIE_HIGH + 10)
-			pasid_level(s, 0)[v >> 6] &= ~(UINT64_C(1) << (v & 63));
-}
-
-static void
 child_die_holding_lock(void *arg)
 {
 	struct holder *h = arg;
 	struct rte_pasid_space *s = child_attach();
 	int o = rte_pasid_owner_register(s, 0);
-	struct pasid_res_table *spare;
+	uint8_t *val = pasid_value(s);
+	uint32_t v;
 	char c = 1;
 
 	if (o <= 0)
 		_exit(12);
 	rep->owner = o;
+	rep->n = 0;
+	for (v = 0; h->step == DIE_RELEASE_HALF && v < DIE_HELD; v++) {
+		int p = rte_pasid_alloc(s, (unsigned int)o);
+
+		if (p <= 0)
+			_exit(13);
+		rep->vals[rep->n++] = (uint32_t)p;
+	}
 	rte_pasid_internal_lock(s);
 	switch (h->step) {
-	case DIE_ALLOC_BIT:
-		pasid_block_owners(s)[DIE_VALUE / 64] = (uint8_t)o;
-		pasid_level(s, 0)[DIE_VALUE / 64] |= UINT64_C(1) << (DIE_VALUE % 64);
+	case DIE_ALLOC_BYTE:
+		val[DIE_VALUE] = (uint8_t)o;
 		break;
-	case DIE_ALLOC_OWNER:
-		pasid_block_owners(s)[DIE_VALUE / 64] = (uint8_t)o;
+	case DIE_FREE_BYTE:
+		val[DIE_VALUE] = PASID_V_FREE;
 		break;
-	case DIE_RESERVE_TABLE:
-		spare = &s->res[(s->res_cur & 1) ^ 1];
-		spare->n = 1;
-		spare->r[0].first = DIE_FIRST;
-		spare->r[0].last = DIE_LAST;
-		s->res_cur = (s->res_cur & 1) ^ 1;
+	case DIE_RESERVE_HALF:
+	case DIE_UNRESERVE_HALF:
+		s->pending.first = DIE_FIRST;
+		s->pending.last = DIE_LAST;
+		s->pending.op = h->step == DIE_RESERVE_HALF ? PASID_OP_RESERVE : PASID_OP_UNRESERVE;
+		for (v = DIE_FIRST; v <= (DIE_FIRST + DIE_LAST) / 2; v++)
+			val[v] = h->step == DIE_RESERVE_HALF ? PASID_V_RES : PASID_V_FREE;
 		break;
-	case DIE_UNRESERVE_BITS:
-		clear_bits(s, DIE_FIRST, DIE_LAST, false);
+	case DIE_RELEASE_HALF:
+		s->pending.owners = UINT64_C(1) << (o - 1);
+		s->pending.op = PASID_OP_RELEASE;
+		for (v = 0; v < rep->n; v += 2)
+			val[rep->vals[v]] = PASID_V_FREE;
 		break;
 	case DIE_NARROW_WIDTH:
 		s->width = WIDTH - 1;
 		break;
-	case DIE_WIDEN_BITS:
-		clear_bits(s, NVALUES / 2, NVALUES - 1, true);
+	case DIE_WIDEN_WIDTH:
+		s->width = WIDTH;
 		break;
 	default:
 		_exit(16);
@@ -522,95 +528,115 @@ same_snapshots(const char *what)
 static int
 death_prepare(enum death_step step)
 {
-	if (step == DIE_UNRESERVE_BITS)
+	if (step == DIE_FREE_BYTE)
+		TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(ns, 0, DIE_VALUE), "allocate");
+	if (step == DIE_UNRESERVE_HALF)
 		TEST_ASSERT_EQUAL(rte_pasid_reserve(ns, DIE_FIRST, DIE_LAST),
 			DIE_LAST - DIE_FIRST + 1, "reserve");
-	if (step == DIE_WIDEN_BITS) {
+	if (step == DIE_WIDEN_WIDTH) {
 		TEST_ASSERT_EQUAL(rte_pasid_reserve(ns, DIE_HIGH, DIE_HIGH + 10), 11, "reserve");
 		TEST_ASSERT_EQUAL(rte_pasid_space_narrow(ns, WIDTH - 1), WIDTH - 1, "narrow");
 	}
 	return TEST_SUCCESS;
 }
 
-/* After the repair: the expected namespace, then back to the start. */
+/* The snapshot of the state the update leads to. */
+static void
+death_after(enum death_step step)
+{
+	uint32_t v;
+
+	switch (step) {
+	case DIE_ALLOC_BYTE:
+		snap_before.st[DIE_VALUE] = RTE_PASID_STATE_ALLOCATED;
+		snap_before.owner[DIE_VALUE] = (unsigned int)rep->owner;
+		break;
+	case DIE_FREE_BYTE:
+		snap_before.st[DIE_VALUE] = RTE_PASID_STATE_FREE;
+		snap_before.owner[DIE_VALUE] = 999;
+		break;
+	case DIE_RESERVE_HALF:
+	case DIE_UNRESERVE_HALF:
+		for (v = DIE_FIRST; v <= DIE_LAST; v++)
+			snap_before.st[v] = step == DIE_RESERVE_HALF ? RTE_PASID_STATE_RESERVED :
+				RTE_PASID_STATE_FREE;
+		break;
+	case DIE_RELEASE_HALF:
+		/* The snapshot was taken before the child allocated. */
+		break;
+	case DIE_NARROW_WIDTH:
+		for (v = NVALUES / 2; v < NVALUES; v++)
+			snap_before.st[v] = -ERANGE;
+		break;
+	case DIE_WIDEN_WIDTH:
+		for (v = NVALUES / 2; v < NVALUES; v++)
+			snap_before.st[v] = v >= DIE_HIGH && v <= DIE_HIGH + 10 ?
+				RTE_PASID_STATE_RESERVED : RTE_PASID_STATE_FREE;
+		break;
+	default:
+		break;
+	}
+}
+
+/* After the takeover: the update's effects, then back to the start. */
 static int
 death_check(enum death_step step)
 {
 	struct rte_pasid_space_info info;
 	struct rte_pasid_owner_info oi;
-	unsigned int owner, o = (unsigned int)rep->owner;
-	uint32_t v, n = DIE_LAST - DIE_FIRST + 1;
+	unsigned int o = (unsigned int)rep->owner;
+	uint32_t n = DIE_LAST - DIE_FIRST + 1;
 
 	TEST_ASSERT_SUCCESS(rte_pasid_space_info(ns, &info), "info");
 	switch (step) {
-	case DIE_ALLOC_OWNER:
-		/* Nothing allocated; the stale owner byte binds nobody. */
-		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "unchanged");
-		TEST_ASSERT_EQUAL(rte_pasid_space_reclaim(ns, NULL, NULL), 0, "nothing held");
-		TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(ns, 0, DIE_VALUE), "block 1 free");
-		TEST_ASSERT_EQUAL(rte_pasid_state(ns, DIE_VALUE, &owner),
-			RTE_PASID_STATE_ALLOCATED, "taken");
-		TEST_ASSERT_EQUAL(owner, RTE_PASID_OWNER_NONE, "by nobody");
-		TEST_ASSERT_SUCCESS(rte_pasid_free(ns, DIE_VALUE), "free");
-		break;
-	case DIE_ALLOC_BIT:
+	case DIE_ALLOC_BYTE:
 		/* Allocated to the dead owner, counted; reclaim frees it. */
-		snap_before.st[DIE_VALUE] = RTE_PASID_STATE_ALLOCATED;
-		snap_before.owner[DIE_VALUE] = o;
-		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "one more");
 		TEST_ASSERT_SUCCESS(rte_pasid_owner_get(ns, o, &oi), "dead owner's slot");
 		TEST_ASSERT_EQUAL(oi.count, 1, "dead owner's count");
-		TEST_ASSERT_EQUAL(rte_pasid_alloc(ns, o), DIE_VALUE + 1,
+		TEST_ASSERT_EQUAL(rte_pasid_alloc_value(ns, 0, DIE_VALUE), -EEXIST,
 			"the half-allocated value is not handed out");
-		TEST_ASSERT_SUCCESS(rte_pasid_free(ns, DIE_VALUE + 1), "free");
+		TEST_ASSERT_EQUAL(rte_pasid_free(ns, 0, DIE_VALUE), -EPERM, "the dead owner's");
 		TEST_ASSERT_EQUAL(rte_pasid_space_reclaim(ns, NULL, NULL), 1, "reclaimed");
-		TEST_ASSERT_EQUAL(rte_pasid_state(ns, DIE_VALUE, NULL), RTE_PASID_STATE_FREE,
-			"free");
 		break;
-	case DIE_RESERVE_TABLE:
-		/* Reserved, all of it. */
-		for (v = DIE_FIRST; v <= DIE_LAST; v++)
-			snap_before.st[v] = RTE_PASID_STATE_RESERVED;
-		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "reserved");
+	case DIE_FREE_BYTE:
+		TEST_ASSERT_SUCCESS(rte_pasid_alloc_value(ns, 0, DIE_VALUE), "free again");
+		TEST_ASSERT_SUCCESS(rte_pasid_free(ns, 0, DIE_VALUE), "free");
+		break;
+	case DIE_RESERVE_HALF:
 		TEST_ASSERT_EQUAL(info.reserved, n, "reserved count");
 		TEST_ASSERT_EQUAL(rte_pasid_alloc_value(ns, 0, DIE_LAST), -EBUSY, "refused");
 		TEST_ASSERT_EQUAL(rte_pasid_unreserve(ns, DIE_FIRST, DIE_LAST), n, "unreserve");
 		break;
-	case DIE_UNRESERVE_BITS:
-		/* Still reserved, all of it. */
-		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "still reserved");
-		TEST_ASSERT_EQUAL(info.reserved, n, "reserved count");
-		TEST_ASSERT_EQUAL(rte_pasid_unreserve(ns, DIE_FIRST, DIE_LAST), n, "unreserve");
+	case DIE_UNRESERVE_HALF:
+		TEST_ASSERT_EQUAL(info.reserved, 0, "reserved count");
+		TEST_ASSERT_EQUAL(rte_pasid_unreserve(ns, DIE_FIRST, DIE_LAST), 0, "none left");
+		break;
+	case DIE_RELEASE_HALF:
+		/* All of the owner's PASIDs free, its slot released. */
+		TEST_ASSERT_EQUAL(rte_pasid_owner_get(ns, o, &oi), -EINVAL, "slot released");
+		TEST_ASSERT_EQUAL(rep->n, DIE_HELD, "child's PASIDs");
 		break;
 	case DIE_NARROW_WIDTH:
-		/* Narrowed. */
-		for (v = NVALUES / 2; v < NVALUES; v++)
-			snap_before.st[v] = -ERANGE;
-		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "narrowed");
 		TEST_ASSERT_EQUAL(info.width, WIDTH - 1, "width");
+		TEST_ASSERT_EQUAL(rte_pasid_alloc_value(ns, 0, NVALUES - 1), -ERANGE, "above");
 		TEST_ASSERT_SUCCESS(rte_pasid_space_set_width(ns, WIDTH), "widen");
 		break;
-	case DIE_WIDEN_BITS:
-		/* Still narrow; widening then finds the reservation above. */
-		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "still narrow");
-		TEST_ASSERT_EQUAL(info.width, WIDTH - 1, "width");
-		TEST_ASSERT_SUCCESS(rte_pasid_space_set_width(ns, WIDTH), "widen");
-		TEST_ASSERT_EQUAL(rte_pasid_state(ns, DIE_HIGH + 5, NULL),
-			RTE_PASID_STATE_RESERVED, "reservation above");
-		TEST_ASSERT_EQUAL(rte_pasid_state(ns, DIE_HIGH - 500, NULL),
-			RTE_PASID_STATE_FREE, "free above");
+	case DIE_WIDEN_WIDTH:
+		TEST_ASSERT_EQUAL(info.width, WIDTH, "width");
+		TEST_ASSERT_EQUAL(info.reserved, 11, "the reservation above counts");
 		TEST_ASSERT_EQUAL(rte_pasid_unreserve(ns, DIE_HIGH, DIE_HIGH + 10), 11,
 			"unreserve");
 		break;
 	default:
 		return TEST_FAILED;
 	}
-	if (step != DIE_ALLOC_OWNER && step != DIE_ALLOC_BIT)
+	if (step != DIE_ALLOC_BYTE)
 		TEST_ASSERT_EQUAL(rte_pasid_space_reclaim(ns, NULL, NULL), 0, "nothing held");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_info(ns, &info), "info");
 	TEST_ASSERT_EQUAL(info.owners, 0, "dead owner released");
 	TEST_ASSERT_EQUAL(info.reserved, 0, "no reservation left");
 	TEST_ASSERT_EQUAL(info.width, WIDTH, "width");
+	TEST_ASSERT_EQUAL(info.allocated, 10, "the first ten");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(ns), "audit");
 	return TEST_SUCCESS;
 }
@@ -625,7 +651,7 @@ lock_holder_killed(void)
 	pid_t pid;
 	char c;
 
-	/* Some PASIDs of nobody's in block 0. */
+	/* Some PASIDs of nobody's. */
 	for (i = 1; i <= 10; i++)
 		TEST_ASSERT_EQUAL(rte_pasid_alloc(ns, 0), i, "alloc");
 	for (step = 0; step < DIE_STEPS; step++) {
@@ -655,13 +681,15 @@ lock_holder_killed(void)
 		       reap ? "reaped" : "zombie",
 		       (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-		TEST_ASSERT_EQUAL(n, step == DIE_ALLOC_BIT ? 11 : 10, "%s: count",
-			death_step_name[step]);
+		TEST_ASSERT_EQUAL(n, 10 + (step == DIE_ALLOC_BYTE),
+			"%s: count", death_step_name[step]);
 		TEST_ASSERT_SUCCESS(rte_pasid_space_info(ns, &info), "info");
 		TEST_ASSERT_EQUAL(info.recoveries, step + 1, "recoveries");
-		TEST_ASSERT_SUCCESS(rte_pasid_space_audit(ns), "%s: repaired",
+		TEST_ASSERT_SUCCESS(rte_pasid_space_audit(ns), "%s: consistent",
 			death_step_name[step]);
 		take_snapshot(&snap_after);
+		death_after(step);
+		TEST_ASSERT_SUCCESS(same_snapshots(death_step_name[step]), "as after the update");
 		if (death_check(step) != TEST_SUCCESS) {
 			printf("# step: %s\n", death_step_name[step]);
 			return TEST_FAILED;
@@ -680,8 +708,8 @@ thread_lock_and_exit(void *arg)
 	struct rte_pasid_space *s = arg;
 
 	rte_pasid_internal_lock(s);
-	/* The top summary says "no room": the next caller must rebuild it. */
-	pasid_level(s, s->nlevels - 1)[0] = 0;
+	/* room[] says "no room": the next caller must rebuild it. */
+	pasid_room(s)[0] = 0;
 	return NULL;
 }
 
@@ -693,10 +721,77 @@ lock_holder_thread_exits(void)
 
 	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, thread_lock_and_exit, ns), "thread");
 	TEST_ASSERT_SUCCESS(pthread_join(t, NULL), "join");
-	TEST_ASSERT_EQUAL(rte_pasid_alloc(ns, 0), 1, "taken over, index repaired");
+	TEST_ASSERT_EQUAL(rte_pasid_alloc(ns, 0), 1, "taken over, room rebuilt");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_info(ns, &info), "info");
 	TEST_ASSERT_EQUAL(info.recoveries, 1, "recoveries");
 	TEST_ASSERT_SUCCESS(rte_pasid_space_audit(ns), "audit");
+	return TEST_SUCCESS;
+}
+
+static void
+child_lock_and_stop(void *arg)
+{
+	struct rte_pasid_space *s = child_attach();
+	int *pipe_fd = arg;
+	char c = 1;
+
+	rte_pasid_internal_lock(s);
+	if (write(*pipe_fd, &c, 1) != 1)
+		_exit(15);
+	raise(SIGSTOP);
+	_exit(0);
+}
+
+struct waiter {
+	int ret;
+	double cpu_ms;
+};
+
+static void *
+waiter_main(void *arg)
+{
+	struct waiter *w = arg;
+	struct timespec t;
+
+	w->ret = rte_pasid_alloc(ns, 0);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	w->cpu_ms = (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+	return NULL;
+}
+
+/*
+ * A holder stopped (SIGSTOP) with the lock: a waiter sleeps instead of
+ * spinning, and goes on as soon as the holder is killed.
+ */
+static int
+lock_holder_stopped(void)
+{
+	struct rte_pasid_space_info info;
+	struct waiter w = { 0, 0 };
+	int fds[2], st;
+	pthread_t t;
+	pid_t pid;
+	char c;
+
+	TEST_ASSERT_SUCCESS(pipe(fds), "pipe");
+	pid = spawn(child_lock_and_stop, &fds[1]);
+	TEST_ASSERT(pid > 0, "fork");
+	TEST_ASSERT_EQUAL(read(fds[0], &c, 1), 1, "child holds the lock");
+	close(fds[0]);
+	close(fds[1]);
+	TEST_ASSERT_EQUAL(waitpid(pid, &st, WUNTRACED), pid, "stopped");
+	TEST_ASSERT(WIFSTOPPED(st), "child stopped: status 0x%x", st);
+	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, waiter_main, &w), "waiter");
+	usleep(300 * 1000);
+	TEST_ASSERT_EQUAL(w.ret, 0, "the waiter is still waiting");
+	kill(pid, SIGKILL);
+	TEST_ASSERT(WIFSIGNALED(wait_status(pid)), "killed");
+	TEST_ASSERT_SUCCESS(pthread_join(t, NULL), "join");
+	TEST_ASSERT_EQUAL(w.ret, 1, "the waiter got the lock and a PASID");
+	printf("# the waiter used %.2f ms of CPU in 300 ms behind the stopped holder\n", w.cpu_ms);
+	TEST_ASSERT(w.cpu_ms < 30, "the waiter slept: %.2f ms of CPU", w.cpu_ms);
+	TEST_ASSERT_SUCCESS(rte_pasid_space_info(ns, &info), "info");
+	TEST_ASSERT_EQUAL(info.recoveries, 1, "recoveries");
 	return TEST_SUCCESS;
 }
 
@@ -715,7 +810,7 @@ child_busy(void *arg)
 	for (;;) {
 		p = rte_pasid_alloc(s, (unsigned int)o);
 		if (p > 0 && (i & 1))
-			rte_pasid_free(s, (uint32_t)p);
+			rte_pasid_free(s, (unsigned int)o, (uint32_t)p);
 		if (++i % 64 == 0) {
 			rte_pasid_reserve(s, 3000, 3100);
 			rte_pasid_unreserve(s, 3000, 3100);
@@ -775,6 +870,7 @@ main(void)
 		TEST_CASE_ST(setup_shared, teardown_shared, processes_concurrent),
 		TEST_CASE_ST(setup_shared, teardown_shared, lock_holder_killed),
 		TEST_CASE_ST(setup_shared, teardown_shared, lock_holder_thread_exits),
+		TEST_CASE_ST(setup_shared, teardown_shared, lock_holder_stopped),
 		TEST_CASE_ST(setup_shared, teardown_shared, killed_at_random),
 		TEST_CASES_END()
 	};

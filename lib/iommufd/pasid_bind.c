@@ -38,7 +38,7 @@ rte_iommufd_pasid_bind_ops(struct rte_pasid_space *ns, unsigned int owner, unsig
 					"PASID bind pasid %d device %u (%s)", p, i,
 					rte_iommufd_errno_name(ret));
 		}
-		rte_pasid_free(ns, (uint32_t)p);
+		rte_pasid_free(ns, owner, (uint32_t)p);
 		return ifd_fail(ret, NULL, "PASID bind pasid %d device %u", p, i);
 	}
 	*pasid = (uint32_t)p;
@@ -49,12 +49,12 @@ int
 rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, uint32_t pasid, unsigned int n,
 		const struct rte_iommufd_pasid_ops *ops, void *arg)
 {
-	unsigned int i;
+	unsigned int i, owner = RTE_PASID_OWNER_NONE;
 	int ret, first = 0;
 
 	if (ns == NULL || ops == NULL || ops->detach == NULL)
 		return ifd_fail(-EINVAL, "NULL argument", "PASID unbind %u", pasid);
-	if (rte_pasid_state(ns, pasid, NULL) != RTE_PASID_STATE_ALLOCATED)
+	if (rte_pasid_state(ns, pasid, &owner) != RTE_PASID_STATE_ALLOCATED)
 		return ifd_fail(-ENOENT, "the PASID is not allocated in this namespace",
 				"PASID unbind %u", pasid);
 	for (i = 0; i < n; i++) {
@@ -65,7 +65,11 @@ rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, uint32_t pasid, unsigne
 	if (first < 0)
 		return ifd_fail(first, "a device may still use the PASID: it stays allocated, unbind again to retry",
 				"PASID unbind %u", pasid);
-	return rte_pasid_free(ns, pasid);
+	/* Its owner as read above: if it changed meanwhile, the free fails. */
+	ret = rte_pasid_free(ns, owner, pasid);
+	if (ret < 0)
+		return ifd_fail(ret, NULL, "PASID unbind %u: free", pasid);
+	return 0;
 }
 
 struct space_binding {

@@ -23,16 +23,7 @@
  *
  * Each value is free, allocated (to an owner) or reserved. Reserved values
  * are never handed out: use them for PASIDs managed elsewhere.
- * rte_pasid_alloc() returns the lowest free value it may hand out.
- *
- * PASIDs are owned per aligned block of 64 values: all allocated values of
- * a block [64k, 64k + 63] have the same owner (RTE_PASID_OWNER_NONE
- * counting as one). Recording one of 65 owners per value would take at
- * least log2(65) > 6 bits per value; per block, the namespace needs about
- * 1.16 bits per value. An owner can therefore only take free values of
- * blocks that hold no allocated value or only its own: rte_pasid_alloc()
- * skips the others, rte_pasid_alloc_value() refuses them with -EXDEV. With
- * a single owner (or only RTE_PASID_OWNER_NONE) this changes nothing.
+ * rte_pasid_alloc() returns the lowest free value, whoever the owner.
  *
  * Shared namespaces: a PASID valid on several devices must fit the
  * narrowest of them. Create the space with the widest width it may ever
@@ -42,10 +33,11 @@
  *
  * Owners and dead processes: an allocation records an owner, a slot
  * returned by rte_pasid_owner_register() for a process (pid and start
- * time, so that a recycled pid is not mistaken for the owner). A process
- * that exits cleanly calls rte_pasid_owner_unregister(), which frees its
- * PASIDs. When a process dies without doing so, a surviving process (e.g.
- * the DPDK primary, on a secondary's disconnection, or periodically):
+ * time, so that a recycled pid is not mistaken for the owner), and only
+ * that owner may free it. A process that exits cleanly calls
+ * rte_pasid_owner_unregister(), which frees its PASIDs. When a process
+ * dies without doing so, a surviving process (e.g. the DPDK primary, on a
+ * secondary's disconnection, or periodically):
  * -# detaches the dead process's PASIDs from devices whose file is still
  *    open in a surviving process (rte_pasid_next() lists the PASIDs with
  *    their owners); where only the dead process had the device file open,
@@ -53,25 +45,24 @@
  * -# calls rte_pasid_space_reclaim(), which frees the PASIDs of every
  *    owner whose process is gone (or whatever the given liveness callback
  *    decides) and releases their slots.
- * If the process died while holding the namespace lock, the next caller
- * takes the lock over and repairs the namespace first (see below); nothing
- * else is needed. Allocations made with RTE_PASID_OWNER_NONE are never
- * reclaimed.
+ * Allocations made with RTE_PASID_OWNER_NONE are never reclaimed.
  *
  * Concurrency: every call is thread-safe and process-safe. Calls take a
- * lock word in the namespace that records the holding thread (kernel thread
- * id and start time). A thread that waits for a lock whose holder died
- * takes the lock over and rebuilds the namespace's derived data (summaries,
- * counters, bits of reserved values) from the allocation bitmap, the block
- * owners, the reservation table and the width, which the holder updates
- * with single stores in an order that loses and duplicates no allocation. Liveness checks read
- * /proc/TID/stat; all processes sharing a namespace must be in the same
- * PID namespace (checked by rte_pasid_space_attach()). The calls are not
- * async-signal-safe.
+ * process-shared robust mutex in the namespace. When its holder died, the
+ * next caller rebuilds the namespace's derived data (bitmaps, counters)
+ * from the owner of each value and finishes the range update the holder
+ * was in (a reserve, an unreserve, an owner's release): every call
+ * takes effect completely or not at all. All processes sharing a namespace
+ * must be in the same PID namespace (checked by rte_pasid_space_attach()),
+ * for the owners' liveness checks. The calls are not async-signal-safe.
  *
  * Conventions: every function returning int returns a non-negative value
- * on success and a negative errno on failure. No kernel objects are
- * touched; the library makes no ioctl and has no DPDK dependency.
+ * on success and a negative errno on failure, and a failure records a
+ * message for rte_pasid_last_error(). Nothing is printed. Besides the
+ * errnos listed per function, a call that takes the lock returns
+ * -ENOTRECOVERABLE if the lock cannot be taken (its memory was
+ * overwritten). No kernel objects are touched; the library makes no ioctl
+ * and has no DPDK dependency.
  */
 
 #include <stdbool.h>
@@ -97,13 +88,6 @@ extern "C" {
 
 /** Owner of allocations that no process owns (never reclaimed). */
 #define RTE_PASID_OWNER_NONE 0u
-
-/**
- * Reservations a namespace can hold, as disjoint ranges of values (ranges
- * that touch or overlap are merged into one). rte_pasid_reserve() and
- * rte_pasid_unreserve() return -ENOSPC when the result would need more.
- */
-#define RTE_PASID_RESERVED_RANGES_MAX 64u
 
 /** State of a PASID value, as returned by rte_pasid_state(). */
 enum rte_pasid_state {
@@ -151,6 +135,17 @@ struct rte_pasid_owner_info {
 typedef int (*rte_pasid_owner_alive_t)(const struct rte_pasid_owner_info *owner,
 		void *arg);
 
+/**
+ * The message of this thread's last failed call.
+ *
+ * @return
+ *   "<what>: <ERRNO> (<reason>)", e.g. "PASID free 5 by owner 2: EPERM
+ *   (allocated to owner 3: only its owner may free it)", or "" if no call
+ *   of this thread has failed yet. Valid until the thread's next failing
+ *   call.
+ */
+const char *rte_pasid_last_error(void);
+
 /* ------------------------------------------------------------------ */
 /* Widths                                                              */
 /* ------------------------------------------------------------------ */
@@ -196,12 +191,9 @@ int rte_pasid_shared_width(const unsigned int *widths, unsigned int n);
 /* ------------------------------------------------------------------ */
 
 /**
- * The memory a namespace needs.
- *
- * About 1.16 bits per value: one bit per value, one owner byte per block
- * of 64 values, the summaries of the bitmap (1/63 bit per value) and a
- * 2,752-byte header (owner slots, reservation table): 152,384 bytes for
- * width 20, 1.163 bits per value.
+ * The memory a namespace needs: a header (owner slots, the lock) under
+ * 2 KiB, a byte per value (its owner), a bit per value (taken or not) and
+ * a bit per 64 values (room or not): 1,182,528 bytes for width 20.
  *
  * @param max_width
  *   The largest width the namespace will ever have, 1..RTE_PASID_WIDTH_MAX.
@@ -232,7 +224,9 @@ ssize_t rte_pasid_space_size(unsigned int max_width);
  *   0, or a negative errno:
  *   - -EINVAL: NULL @p mem or @p spacep, misaligned @p mem, invalid width,
  *     unknown flags;
- *   - -ENOSPC: @p len is too small.
+ *   - -ENOSPC: @p len is too small;
+ *   - the errno of a failed pthread_mutex_init() (e.g. -ENOTSUP: no
+ *     process-shared robust mutexes).
  */
 int rte_pasid_space_init(void *mem, size_t len, unsigned int max_width,
 		unsigned int flags, struct rte_pasid_space **spacep);
@@ -250,12 +244,12 @@ int rte_pasid_space_init(void *mem, size_t len, unsigned int max_width,
  * @return
  *   0, or a negative errno:
  *   - -EINVAL: NULL argument, @p mem not aligned to 64 bytes, no
- *     namespace at @p mem, @p len
- *     smaller than the namespace, inconsistent header;
+ *     namespace at @p mem, @p len smaller than the namespace,
+ *     inconsistent header;
  *   - -EPROTO: the namespace was made by an incompatible version of this
  *     library;
- *   - -EXDEV: it was made in another PID namespace (thread ids would not
- *     match, so the lock could not detect dead holders).
+ *   - -EXDEV: it was made in another PID namespace (owners' pids would not
+ *     match, so reclaim could free live owners' PASIDs).
  */
 int rte_pasid_space_attach(void *mem, size_t len,
 		struct rte_pasid_space **spacep);
@@ -270,7 +264,8 @@ int rte_pasid_space_attach(void *mem, size_t len,
  * @param spacep
  *   Set to the namespace on success.
  * @return
- *   0, or -EINVAL (NULL @p spacep, invalid width, unknown flags), -ENOMEM.
+ *   0, or -EINVAL (NULL @p spacep, invalid width, unknown flags), -ENOMEM,
+ *   or an errno of rte_pasid_space_init().
  */
 int rte_pasid_space_create(unsigned int max_width, unsigned int flags,
 		struct rte_pasid_space **spacep);
@@ -299,10 +294,10 @@ int rte_pasid_space_info(struct rte_pasid_space *space,
 		struct rte_pasid_space_info *info);
 
 /**
- * Check the namespace's internal consistency: the reservation table, the
- * bits of reserved and out-of-range values, the summaries and the counters
- * against the allocation bitmap, block owners against the owner slots. Linear in 2^max_width; meant
- * for tests and for diagnosis.
+ * Check the namespace's internal consistency: every value's owner byte
+ * names a state or a registered owner, and the bitmaps and the counters
+ * agree with them and with the width. Linear in 2^max_width; meant for
+ * tests and for diagnosis.
  *
  * @param space
  *   The namespace.
@@ -349,15 +344,7 @@ int rte_pasid_space_set_width(struct rte_pasid_space *space, unsigned int width)
 /* ------------------------------------------------------------------ */
 
 /**
- * Allocate the lowest free PASID among the blocks of 64 values (see
- * above) that hold no allocated value or only @p owner's.
- *
- * The lowest free value is found by a walk down a bitmap hierarchy of at
- * most four levels; when its block holds another owner's PASIDs, the
- * search goes on from the next block, skipping full stretches in
- * O(levels). Constant time with one owner; with several owners
- * interleaving their blocks, up to linear in the number of blocks
- * (16384 at width 20).
+ * Allocate the lowest free PASID. Any owner may take any free value.
  *
  * @param space
  *   The namespace.
@@ -366,8 +353,7 @@ int rte_pasid_space_set_width(struct rte_pasid_space *space, unsigned int width)
  * @return
  *   The PASID (1..2^width - 1), or a negative errno:
  *   - -EINVAL: NULL @p space, unregistered @p owner;
- *   - -ENOSPC: no free value @p owner may take. Free values may remain
- *     in blocks holding other owners' PASIDs: up to 63 per such block.
+ *   - -ENOSPC: no value is free.
  */
 int rte_pasid_alloc(struct rte_pasid_space *space, unsigned int owner);
 
@@ -385,33 +371,36 @@ int rte_pasid_alloc(struct rte_pasid_space *space, unsigned int owner);
  *   - -EINVAL: NULL @p space, unregistered @p owner, @p pasid is 0;
  *   - -ERANGE: @p pasid is 2^width or above;
  *   - -EEXIST: @p pasid is allocated;
- *   - -EBUSY: @p pasid is reserved;
- *   - -EXDEV: @p pasid is free but its block (@p pasid / 64) holds PASIDs
- *     of another owner: PASIDs are owned per aligned block of 64 values.
+ *   - -EBUSY: @p pasid is reserved.
  */
 int rte_pasid_alloc_value(struct rte_pasid_space *space, unsigned int owner,
 		uint32_t pasid);
 
 /**
- * Free an allocated PASID, whoever owns it.
+ * Free a PASID allocated to @p owner.
  *
  * @param space
  *   The namespace.
+ * @param owner
+ *   The owner the PASID was allocated to (RTE_PASID_OWNER_NONE for
+ *   allocations without owner).
  * @param pasid
  *   The value.
  * @return
  *   0, or a negative errno:
- *   - -EINVAL: NULL @p space, @p pasid is 0;
+ *   - -EINVAL: NULL @p space, @p pasid is 0, unregistered @p owner;
  *   - -ERANGE: @p pasid is 2^width or above;
- *   - -ENOENT: @p pasid is not allocated (free or reserved).
+ *   - -ENOENT: @p pasid is not allocated (free or reserved), e.g. a second
+ *     free;
+ *   - -EPERM: @p pasid is allocated to another owner (nothing changed).
  */
-int rte_pasid_free(struct rte_pasid_space *space, uint32_t pasid);
+int rte_pasid_free(struct rte_pasid_space *space, unsigned int owner,
+		uint32_t pasid);
 
 /**
  * Reserve the values [@p first, @p last]: rte_pasid_alloc() and
  * rte_pasid_alloc_value() never hand them out. Values already reserved
- * stay so. Linear in the length of the range / 64. Reservations are kept
- * as at most RTE_PASID_RESERVED_RANGES_MAX disjoint ranges.
+ * stay so. Linear in the length of the range.
  *
  * @param space
  *   The namespace.
@@ -423,16 +412,15 @@ int rte_pasid_free(struct rte_pasid_space *space, uint32_t pasid);
  *   The number of values that became reserved, or a negative errno:
  *   - -EINVAL: NULL @p space, @p first is 0, @p last < @p first;
  *   - -ERANGE: @p last is 2^width or above;
- *   - -EBUSY: a value of the range is allocated (nothing changed);
- *   - -ENOSPC: the reservations would need more than
- *     RTE_PASID_RESERVED_RANGES_MAX ranges (nothing changed).
+ *   - -EBUSY: a value of the range is allocated (nothing changed).
  */
 int rte_pasid_reserve(struct rte_pasid_space *space, uint32_t first,
 		uint32_t last);
 
 /**
  * Make the reserved values of [@p first, @p last] free. Allocated and
- * free values of the range are left as they are.
+ * free values of the range are left as they are. Linear in the length of
+ * the range.
  *
  * @param space
  *   The namespace.
@@ -443,10 +431,7 @@ int rte_pasid_reserve(struct rte_pasid_space *space, uint32_t first,
  * @return
  *   The number of values that became free, or a negative errno:
  *   - -EINVAL: NULL @p space, @p first is 0, @p last < @p first;
- *   - -ERANGE: @p last is 2^width or above;
- *   - -ENOSPC: the range splits a reservation in two and the
- *     reservations would need more than RTE_PASID_RESERVED_RANGES_MAX
- *     ranges (nothing changed).
+ *   - -ERANGE: @p last is 2^width or above.
  */
 int rte_pasid_unreserve(struct rte_pasid_space *space, uint32_t first,
 		uint32_t last);
@@ -459,8 +444,8 @@ int rte_pasid_unreserve(struct rte_pasid_space *space, uint32_t first,
  * @param pasid
  *   The value; 0 is reported reserved.
  * @param owner
- *   If not NULL and the value is allocated, set to its owner, the owner
- *   of its block (RTE_PASID_OWNER_NONE for none).
+ *   If not NULL and the value is allocated, set to its owner
+ *   (RTE_PASID_OWNER_NONE for none).
  * @return
  *   An enum rte_pasid_state value, or a negative errno:
  *   - -EINVAL: NULL @p space;
@@ -523,8 +508,7 @@ int rte_pasid_owner_register(struct rte_pasid_space *space, pid_t pid);
 
 /**
  * Free the PASIDs of an owner and release its slot, e.g. when its process
- * exits cleanly. Linear in the number of blocks (2^width / 64) when the
- * owner holds PASIDs; a block's values are freed with one word store.
+ * exits cleanly. Linear in 2^width when the owner holds PASIDs.
  *
  * @param space
  *   The namespace.
@@ -572,8 +556,8 @@ int rte_pasid_owner_alive(const struct rte_pasid_owner_info *owner, void *arg);
  *
  * The liveness of each registered owner is checked without holding the
  * lock; then, under the lock, the PASIDs of the dead owners whose slots
- * were not re-registered meanwhile are freed. Linear in the number of
- * blocks (2^width / 64) when a dead owner holds PASIDs. Call it from a surviving process after
+ * were not re-registered meanwhile are freed. Linear in 2^width when a
+ * dead owner holds PASIDs. Call it from a surviving process after
  * detaching the dead process's PASIDs from the devices.
  *
  * @param space

@@ -102,7 +102,8 @@ def op(code, arg=0, a=0, b=0):
 REG, ALLOC, VALUE, FREE, RES, UNRES, STATE, NEXT, NARROW, SETW, UNREG, GET, RECLAIM, INFO, AUDIT = \
     9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14
 write('pasid', 'basic', bytes([4]) + op(REG) + op(ALLOC, 1) + op(ALLOC, 0) + op(VALUE, 1, 9) +
-      op(FREE, 0, 1) + op(ALLOC, 1) + op(NEXT, 0, 0) + op(STATE, 0, 9) + op(INFO) + op(AUDIT))
+      op(FREE, 0, 1) + op(FREE, 1, 1) + op(ALLOC, 1) + op(NEXT, 0, 0) + op(STATE, 0, 9) +
+      op(INFO) + op(AUDIT))
 write('pasid', 'reserve', bytes([5]) + op(RES, 0, 3, 5) + op(ALLOC) + op(ALLOC) + op(ALLOC) +
       op(UNRES, 0, 4, 0) + op(ALLOC) + op(INFO))
 write('pasid', 'widths', bytes([8]) + op(ALLOC) * 3 + op(NARROW, 1) + op(NARROW, 2) +
@@ -110,8 +111,9 @@ write('pasid', 'widths', bytes([8]) + op(ALLOC) * 3 + op(NARROW, 1) + op(NARROW,
 write('pasid', 'owners', bytes([6]) + op(REG) + op(REG) + op(ALLOC, 1) + op(ALLOC, 2) +
       op(ALLOC, 2) + op(GET, 2) + op(RECLAIM, 0, 2, 0) + op(UNREG, 1) + op(INFO) + op(AUDIT))
 write('pasid', 'full', bytes([1]) + op(ALLOC) + op(ALLOC) + op(RECLAIM, 0xff) + op(INFO))
-write('pasid', 'blocks', bytes([7]) + op(REG) + op(REG) + op(VALUE, 1, 5) + op(ALLOC, 2) +
-      op(VALUE, 2, 6) + op(ALLOC, 0) + op(FREE, 0, 5) + op(ALLOC, 2) + op(STATE, 0, 1) +
+write('pasid', 'owners_free', bytes([3]) + op(REG) + op(REG) + op(VALUE, 1, 5) + op(ALLOC, 2) +
+      op(VALUE, 2, 6) + op(ALLOC, 0) + op(FREE, 0, 5) + op(FREE, 2, 5) + op(FREE, 1, 5) +
+      op(FREE, 1, 5) + op(ALLOC, 2) + op(STATE, 0, 1) + op(FREE, 65, 1) +
       op(RECLAIM, 0, 2, 0) + op(INFO) + op(AUDIT))
-write('pasid', 'ranges', bytes([8]) + b''.join(op(RES, 0, 4 * k + 1, 1) for k in range(65)) +
+write('pasid', 'ranges', bytes([9]) + b''.join(op(RES, 0, 4 * k + 1, 1) for k in range(100)) +
       op(UNRES, 0, 5, 1) + op(RES, 0, 401, 1) + op(ALLOC) + op(INFO) + op(AUDIT))

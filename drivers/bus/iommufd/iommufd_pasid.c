@@ -156,7 +156,7 @@ rte_bus_iommufd_pasid_free(uint32_t pasid)
 		ret = -EBUSY;
 	}
 	if (ret == 0)
-		ret = rte_pasid_free(pasid_space, pasid);
+		ret = rte_pasid_free(pasid_space, pasid_owner, pasid);
 	pthread_mutex_unlock(&pasid_lock);
 	return ret < 0 ? fail(ret) : 0;
 }
