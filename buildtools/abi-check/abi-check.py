@@ -635,7 +635,7 @@ def main():
         TOP, 'lib/iommufd/iommufd_uapi.h'),
         help='our iommufd/VFIO uAPI header (default: %(default)s)')
     ap.add_argument('--test-header', default=os.path.join(
-        TOP, 'lib/iommufd/iommufd_test_uapi.h'),
+        TOP, 'app/test/iommufd_test_uapi.h'),
         help='our iommufd self-test header (default: %(default)s)')
     ap.add_argument('--no-test-header', action='store_true',
                     help='do not check the self-test header')
@@ -688,7 +688,8 @@ def main():
                 if not test_hdr:
                     die('no kernel tree with iommufd_test.h')
                 emit_asserts(hdr, ['"%s"' % test_hdr], kincdirs,
-                             [os.path.dirname(hdr)], work)
+                             [os.path.dirname(hdr),
+                              os.path.dirname(os.path.abspath(args.header))], work)
             else:
                 emit_asserts(hdr, ['<linux/iommufd.h>', '<linux/vfio.h>'],
                              kincdirs, [os.path.dirname(hdr)], work)
@@ -718,9 +719,11 @@ def main():
             tver = os.path.basename(os.path.dirname(
                 os.path.abspath(tree))) if not args.kernel_tree else tree
             tlabel = 'iommufd_test.h of kernel source ' + tver
+            # The test header (app/test) includes iommufd_uapi.h (lib/iommufd).
             counts, mism, notes = compare(
                 args.test_header,
-                [os.path.dirname(os.path.abspath(args.test_header))],
+                [os.path.dirname(os.path.abspath(args.test_header)),
+                 os.path.dirname(os.path.abspath(args.header))],
                 ['"%s"' % test_hdr], kincdirs,
                 [inc, os.path.dirname(test_hdr)], [test_hdr], tlabel, work)
             for m in mism:

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "iommufd_private.h"
-#include "iommufd_test_uapi.h"
 
 int
 ifd_ioctl(int fd, unsigned long request, void *arg)
@@ -44,14 +43,13 @@ static const struct {
 	{ IFD_IOMMU_VEVENTQ_ALLOC, RTE_IOMMUFD_FEAT_VEVENTQ },
 	{ IFD_IOMMU_HW_QUEUE_ALLOC, RTE_IOMMUFD_FEAT_HW_QUEUE },
 	{ IFD_IOMMU_IOAS_NOIOMMU_GET_PA, RTE_IOMMUFD_FEAT_NOIOMMU_GET_PA },
-	{ IFD_IOMMU_TEST_CMD, RTE_IOMMUFD_FEAT_TEST_MOCK },
 };
 
 static const char *const feature_names[RTE_IOMMUFD_FEAT_COUNT] = {
 	"ioas", "hwpt_alloc", "hw_info", "dirty_tracking", "hwpt_invalidate",
 	"fault_queue", "ioas_map_file", "viommu", "ioas_change_process",
 	"veventq", "pasid", "hw_queue", "hw_info_input_type", "noiommu_get_pa",
-	"test_mock", "hw_info_pasid",
+	"hw_info_pasid",
 };
 
 uint64_t
@@ -78,7 +76,7 @@ ifd_probe_features(int fd)
 		 * about PASID attach: Debian's 6.12 reports the width (a
 		 * stable backport) but has neither PASID attach nor
 		 * IOMMU_HWPT_ALLOC_PASID. That is RTE_IOMMUFD_FEAT_PASID,
-		 * probed below or on the first device (ifd_probe_pasid()).
+		 * probed on the first device (ifd_pasid_probed()).
 		 */
 		memset(&cmd, 0, sizeof(cmd));
 		cmd.size = sizeof(cmd);
@@ -96,58 +94,27 @@ ifd_probe_features(int fd)
 }
 
 /*
- * PASID attach without a device: only the mock IOMMU allows it. Its
- * PASID_ATTACH operation came with the kernel's PASID attach (6.15); an
- * older mock answers EOPNOTSUPP for the unknown operation, a newer one
- * ENOENT for object id 0. Returns 1 (has it), 0 (has not), -1 (no mock).
- */
-static int
-probe_pasid_mock(int fd, uint64_t features)
-{
-	struct ifd_iommu_test_cmd cmd;
-	int ret;
-
-	if (!(features & RTE_IOMMUFD_FEAT_TEST_MOCK))
-		return -1;
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.size = sizeof(cmd);
-	cmd.op = IFD_IOMMU_TEST_OP_PASID_ATTACH;
-	cmd.id = 0;
-	ret = ifd_ioctl(fd, IFD_IOMMU_TEST_CMD, &cmd);
-	if (ret == -EOPNOTSUPP)
-		return 0;
-	return ret == -ENOENT ? 1 : -1;
-}
-
-/*
- * PASID attach through a VFIO cdev just bound to the context (nothing is
- * attached to it yet): VFIO_DEVICE_DETACH_IOMMUFD_PT with the PASID flag
- * for a PASID that is not attached does nothing and answers 0 on a kernel
- * with PASID attach (6.15+; EOPNOTSUPP when that device's driver has no
- * PASID operations: the kernel still has the feature), EINVAL for the
- * unknown flag on an older kernel. Decides RTE_IOMMUFD_FEAT_PASID once.
+ * RTE_IOMMUFD_FEAT_PASID needs a device to probe: the first device whose
+ * @probe answers (1: the kernel has PASID attach, 0: it has not) decides
+ * it; a negative answer (this device cannot tell) leaves it to the next.
  */
 void
-ifd_probe_pasid(struct rte_iommufd *ctx, int vfio_fd)
+ifd_pasid_probe(struct rte_iommufd *ctx, int (*probe)(void *arg), void *arg,
+		const char *how)
 {
-	struct ifd_vfio_device_detach_iommufd_pt cmd = {
-		.argsz = sizeof(cmd),
-		.flags = IFD_VFIO_DEVICE_DETACH_PASID,
-		.pasid = 1,
-	};
-	int ret;
+	int has;
 
 	pthread_mutex_lock(&ctx->lock);
 	if (!ctx->pasid_probed) {
-		ret = ifd_ioctl(vfio_fd, IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
-		if (ret == 0 || ret == -EOPNOTSUPP || ret == -EINVAL) {
+		has = probe(arg);
+		if (has >= 0) {
 			ctx->pasid_probed = true;
-			if (ret == -EINVAL)
-				ctx->features &= ~(uint64_t)RTE_IOMMUFD_FEAT_PASID;
-			else
+			if (has)
 				ctx->features |= RTE_IOMMUFD_FEAT_PASID;
-			ifd_log(RTE_IOMMUFD_LOG_DEBUG, "iommufd fd %d: PASID attach %s (VFIO detach probe: %d)",
-				ctx->fd, ret == -EINVAL ? "absent" : "present", ret);
+			else
+				ctx->features &= ~(uint64_t)RTE_IOMMUFD_FEAT_PASID;
+			ifd_log(RTE_IOMMUFD_LOG_DEBUG, "iommufd fd %d: PASID attach %s (%s)",
+				ctx->fd, has ? "present" : "absent", how);
 		}
 	}
 	pthread_mutex_unlock(&ctx->lock);
@@ -167,17 +134,6 @@ ctx_new(int fd, bool owned, struct rte_iommufd **ctxp)
 	pthread_mutex_init(&ctx->lock, NULL);
 	pthread_mutex_init(&ctx->space_lock, NULL);
 	ctx->features = ifd_probe_features(fd);
-	switch (probe_pasid_mock(fd, ctx->features)) {
-	case 1:
-		ctx->features |= RTE_IOMMUFD_FEAT_PASID;
-		ctx->pasid_probed = true;
-		break;
-	case 0:
-		ctx->pasid_probed = true;
-		break;
-	default:
-		break;
-	}
 	if (!(ctx->features & RTE_IOMMUFD_FEAT_IOAS)) {
 		pthread_mutex_destroy(&ctx->space_lock);
 		pthread_mutex_destroy(&ctx->lock);

@@ -169,6 +169,14 @@ rte_iommufd_device_find_cdev(const char *bdf, const char *sysfs_root, char *name
 /* Device handles                                                    */
 /* ---------------------------------------------------------------- */
 
+static int
+backend_probe_pasid(void *arg)
+{
+	struct rte_iommufd_device *dev = arg;
+
+	return dev->ops->probe_pasid(dev);
+}
+
 int
 rte_iommufd_device_create(struct rte_iommufd *ctx, const char *name, uint32_t dev_id,
 		const struct rte_iommufd_device_ops *ops, void *priv,
@@ -189,6 +197,9 @@ rte_iommufd_device_create(struct rte_iommufd *ctx, const char *name, uint32_t de
 	dev->dev_id = dev_id;
 	dev->ops = ops;
 	dev->priv = priv;
+	/* Before the hardware information, whose PASID reason depends on it. */
+	if (ops->probe_pasid != NULL)
+		ifd_pasid_probe(ctx, backend_probe_pasid, dev, ops->name);
 	if (ctx->features & RTE_IOMMUFD_FEAT_HW_INFO) {
 		int ret = rte_iommufd_device_hw_info(dev, &dev->hw_info);
 
@@ -227,6 +238,29 @@ bind_hint(int err, bool token)
 	default:
 		return NULL;
 	}
+}
+
+/*
+ * PASID attach through a VFIO cdev just bound to the context (nothing is
+ * attached to it yet): VFIO_DEVICE_DETACH_IOMMUFD_PT with the PASID flag
+ * for a PASID that is not attached does nothing and answers 0 on a kernel
+ * with PASID attach (6.15+; EOPNOTSUPP when that device's driver has no
+ * PASID operations: the kernel still has the feature), EINVAL for the
+ * unknown flag on an older kernel. @arg points to the VFIO descriptor.
+ */
+static int
+vfio_cdev_probe_pasid(void *arg)
+{
+	struct ifd_vfio_device_detach_iommufd_pt cmd = {
+		.argsz = sizeof(cmd),
+		.flags = IFD_VFIO_DEVICE_DETACH_PASID,
+		.pasid = 1,
+	};
+	int ret = ifd_ioctl(*(const int *)arg, IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
+
+	if (ret == 0 || ret == -EOPNOTSUPP)
+		return 1;
+	return ret == -EINVAL ? 0 : -1;
 }
 
 int
@@ -288,7 +322,7 @@ rte_iommufd_device_open(struct rte_iommufd *ctx, const char *bdf,
 		return ifd_fail(ret, bind_hint(ret, token != NULL),
 				"VFIO_DEVICE_BIND_IOMMUFD %s (%s) to iommufd %d", addr, cdev, ctx->fd);
 	}
-	ifd_probe_pasid(ctx, fd);
+	ifd_pasid_probe(ctx, vfio_cdev_probe_pasid, &fd, "VFIO detach probe");
 	ret = rte_iommufd_device_create(ctx, addr, bind.out_devid, &ifd_vfio_cdev_ops,
 					NULL, devp);
 	if (ret < 0) {
@@ -556,9 +590,12 @@ vfio_cdev_detach(struct rte_iommufd_device *dev, uint32_t pasid)
 	return ifd_ioctl(dev->fd, IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
 }
 
+/* The PASID probe is done at open (vfio_cdev_probe_pasid()), before the
+ * descriptor is in the handle. */
 const struct rte_iommufd_device_ops ifd_vfio_cdev_ops = {
 	.name = "vfio-cdev",
 	.attach = vfio_cdev_attach,
 	.detach = vfio_cdev_detach,
 	.close = NULL,
+	.probe_pasid = NULL,
 };

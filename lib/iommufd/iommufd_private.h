@@ -34,7 +34,8 @@ struct rte_iommufd {
 	/* Live handles per kind, for rte_iommufd_close()'s message. */
 	unsigned int live[IFD_H_COUNT];
 	uint64_t features;
-	/* RTE_IOMMUFD_FEAT_PASID is decided (it needs a device to probe). */
+	/* RTE_IOMMUFD_FEAT_PASID is decided (it needs a device to probe:
+	 * ifd_pasid_probe()). */
 	bool pasid_probed;
 	/* HWPTs allocated through this context, to explain attach errors. */
 	pthread_mutex_t lock;
@@ -132,7 +133,10 @@ bool ifd_space_attached(struct rte_iommufd_space *sp, const struct rte_iommufd_d
 
 /* Features probed from an open iommufd (exposed for tests). */
 uint64_t ifd_probe_features(int fd);
-void ifd_probe_pasid(struct rte_iommufd *ctx, int vfio_fd);
+/* Decide RTE_IOMMUFD_FEAT_PASID through a device, once: @probe returns 1
+ * (PASID attach exists), 0 (it does not) or negative (cannot tell). */
+void ifd_pasid_probe(struct rte_iommufd *ctx, int (*probe)(void *arg), void *arg,
+		const char *how);
 
 /* Interpret a kernel GET_HW_INFO answer (pure; exposed for tests). @data
  * holds the vendor buffer the kernel filled: at least min(cmd->data_len,

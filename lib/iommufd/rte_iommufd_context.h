@@ -121,16 +121,15 @@ enum rte_iommufd_feature {
 	RTE_IOMMUFD_FEAT_VIOMMU = 1ull << 7,        /**< vIOMMU and vDEVICE (6.13) */
 	RTE_IOMMUFD_FEAT_IOAS_CHANGE_PROCESS = 1ull << 8, /**< (6.13) */
 	RTE_IOMMUFD_FEAT_VEVENTQ = 1ull << 9,       /**< IOMMU_VEVENTQ_ALLOC (6.15) */
-	RTE_IOMMUFD_FEAT_PASID = 1ull << 10,        /**< PASID attach/detach and HWPT ALLOC_PASID exist (6.15); probed on the first VFIO device opened, or at open on a mock-IOMMU kernel (see rte_iommufd_features()) */
+	RTE_IOMMUFD_FEAT_PASID = 1ull << 10,        /**< PASID attach/detach and HWPT ALLOC_PASID exist (6.15); probed through the first device (see rte_iommufd_features()) */
 	RTE_IOMMUFD_FEAT_HW_QUEUE = 1ull << 11,     /**< IOMMU_HW_QUEUE_ALLOC (6.17) */
 	RTE_IOMMUFD_FEAT_HW_INFO_INPUT_TYPE = 1ull << 12, /**< hw_info type selection (6.17) */
 	RTE_IOMMUFD_FEAT_NOIOMMU_GET_PA = 1ull << 13, /**< IOMMU_IOAS_NOIOMMU_GET_PA */
-	RTE_IOMMUFD_FEAT_TEST_MOCK = 1ull << 14,    /**< the kernel's mock IOMMU (CONFIG_IOMMUFD_TEST) */
-	RTE_IOMMUFD_FEAT_HW_INFO_PASID = 1ull << 15, /**< hw_info reports the PASID width and EXEC/PRIV (6.15; backported to Debian's 6.12) */
+	RTE_IOMMUFD_FEAT_HW_INFO_PASID = 1ull << 14, /**< hw_info reports the PASID width and EXEC/PRIV (6.15; backported to Debian's 6.12) */
 };
 
 /** Number of defined feature bits. */
-#define RTE_IOMMUFD_FEAT_COUNT 16
+#define RTE_IOMMUFD_FEAT_COUNT 15
 
 /**
  * Open /dev/iommu (close-on-exec) and probe the kernel's features.
@@ -202,8 +201,9 @@ int rte_iommufd_fd(const struct rte_iommufd *ctx);
  * Each feature is probed, never inferred from a version number.
  * RTE_IOMMUFD_FEAT_PASID (PASID attach and PASID-capable page tables) can
  * only be probed through a device: it is decided when the context opens
- * its first VFIO device (rte_iommufd_device_open()), or at open on a kernel
- * with the mock IOMMU; until then it reads 0.
+ * its first VFIO device (rte_iommufd_device_open()), or by the first
+ * device of another backend that can tell (the probe_pasid operation of
+ * rte_iommufd_device_create()); until then it reads 0.
  *
  * @param ctx
  *   The context.

@@ -160,7 +160,7 @@ uint32_t rte_iommufd_device_id(const struct rte_iommufd_device *dev);
  * @param dev
  *   The device.
  * @return
- *   The descriptor, -1 for devices without one (mock), or -EINVAL.
+ *   The descriptor, -1 for devices of other backends, or -EINVAL.
  */
 int rte_iommufd_device_fd(const struct rte_iommufd_device *dev);
 
@@ -286,7 +286,7 @@ int rte_iommufd_device_pasid_detach(struct rte_iommufd_device *dev, uint32_t pas
 
 /**
  * Operations of a device backend. The library's own backend drives VFIO
- * cdevs; another one (e.g. the kernel's mock devices in tests) can be
+ * cdevs; another one (e.g. a test double of a device) can be
  * plugged in with rte_iommufd_device_create(). Every operation returns 0
  * or a negative errno and must not log: the library reports failures.
  */
@@ -302,6 +302,13 @@ struct rte_iommufd_device_ops {
 	int (*detach)(struct rte_iommufd_device *dev, uint32_t pasid);
 	/** Release the backend's resources (may be NULL). */
 	void (*close)(struct rte_iommufd_device *dev);
+	/**
+	 * Whether the running kernel has PASID attach, found through this
+	 * device: 1 yes, 0 no, a negative errno when the device cannot tell
+	 * (may be NULL). rte_iommufd_device_create() asks while the context
+	 * has not decided RTE_IOMMUFD_FEAT_PASID (see rte_iommufd_features()).
+	 */
+	int (*probe_pasid)(struct rte_iommufd_device *dev);
 };
 
 /**

@@ -149,11 +149,31 @@ mock_close(struct rte_iommufd_device *d)
 		mock_close_failures++;
 }
 
+/*
+ * Whether the kernel has PASID attach: the mock's PASID_ATTACH operation
+ * came with it (6.15). For object id 0 an older mock answers EOPNOTSUPP
+ * (an unknown operation), a newer one ENOENT.
+ */
+static int
+mock_probe_pasid(struct rte_iommufd_device *d)
+{
+	struct mock_dev *m = rte_iommufd_device_priv(d);
+	struct ifd_iommu_test_cmd cmd;
+	int ret;
+
+	memset(&cmd, 0, sizeof(cmd));
+	ret = mock_test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_ATTACH, 0, &cmd);
+	if (ret == -EOPNOTSUPP)
+		return 0;
+	return ret == -ENOENT ? 1 : -1;
+}
+
 const struct rte_iommufd_device_ops mock_ops = {
 	.name = "iommufd-mock",
 	.attach = mock_attach,
 	.detach = mock_detach,
 	.close = mock_close,
+	.probe_pasid = mock_probe_pasid,
 };
 
 int

@@ -18,11 +18,25 @@
  * -EOPNOTSUPP and the RID leaves its page table when the device goes.
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 
 #include "iommufd_test_uapi.h"
 #include "rte_iommufd.h"
+
+/*
+ * The kernel behind @p iommufd has the mock IOMMU (CONFIG_IOMMUFD_TEST): it
+ * knows IOMMU_TEST_CMD and refuses a zero size with EINVAL (ENOTTY without).
+ */
+static inline bool
+mock_iommu_present(int iommufd)
+{
+	uint32_t size = 0;
+
+	return ioctl(iommufd, IFD_IOMMU_TEST_CMD, &size) < 0 && errno == EINVAL;
+}
 
 /* PASIDs per mock device that the backend tracks (and detaches on close). */
 #define MOCK_MAX_ATTACHED 16
@@ -37,7 +51,8 @@ struct mock_dev {
 	uint32_t pasids[MOCK_MAX_ATTACHED];
 };
 
-/* The backend; its close destroys the mock (mock_destroy). */
+/* The backend; its close destroys the mock (mock_destroy). Its PASID probe
+ * tells the library whether the kernel has PASID attach. */
 extern const struct rte_iommufd_device_ops mock_ops;
 
 /* mock_ops' closes in which the kernel refused a detach or destroy. */

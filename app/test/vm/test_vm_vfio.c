@@ -32,6 +32,7 @@
 
 #include "iommufd_uapi.h"
 #include "rte_iommufd.h"
+#include "mock_dev.h"
 #include "test.h"
 
 #define SZ_2M (2ull << 20)
@@ -155,7 +156,7 @@ features(void)
 	TEST_ASSERT(f & RTE_IOMMUFD_FEAT_HW_INFO, "hw_info");
 	TEST_ASSERT(f & RTE_IOMMUFD_FEAT_HWPT_ALLOC, "hwpt_alloc");
 	TEST_ASSERT(f & RTE_IOMMUFD_FEAT_FAULT_QUEUE, "fault queue");
-	TEST_ASSERT(f & RTE_IOMMUFD_FEAT_TEST_MOCK, "the guest kernel has CONFIG_IOMMUFD_TEST");
+	TEST_ASSERT(mock_iommu_present(rte_iommufd_fd(ctx)), "the guest kernel has CONFIG_IOMMUFD_TEST");
 	/*
 	 * The PASID probe (decided when the device was opened) against the
 	 * kernel itself: a raw IOMMU_HWPT_ALLOC with ALLOC_PASID on the
