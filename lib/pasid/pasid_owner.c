@@ -5,7 +5,6 @@
 /* Owners: registration, liveness, reclaiming the PASIDs of dead processes. */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,70 +12,40 @@
 
 #include "pasid_private.h"
 
-int
+/*
+ * State and start time (clock ticks after boot) of a process, from
+ * /proc/<pid>/stat: 0, -ENOENT (no such process) or another -errno.
+ */
+static int
 pasid_proc_stat(pid_t pid, char *state, uint64_t *start_time)
 {
-	char path[32], buf[1024];
 	unsigned long long start;
+	char path[32], buf[1024];
 	const char *p;
-	ssize_t n;
-	int fd, i;
+	size_t n;
+	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	f = fopen(path, "re");
+	if (f == NULL)
 		return errno == ESRCH ? -ENOENT : -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	i = errno;
-	close(fd);
-	if (n < 0)
-		return i == ESRCH ? -ENOENT : -i; /* gone between open and read */
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
 	buf[n] = '\0';
-	/* "pid (comm) S ppid ...": comm may hold spaces and ')'. */
+	/* "pid (comm) S ppid ...": comm may hold spaces and ')'; starttime is field 22. */
 	p = strrchr(buf, ')');
-	if (p == NULL || p[1] != ' ' || p[2] == '\0')
-		return -EIO;
-	*state = p[2];
-	/* starttime is field 22; field 3 (state) is the first after ')'. */
-	p += 2;
-	for (i = 3; i < 22; i++) {
-		p = strchr(p, ' ');
-		if (p == NULL)
-			return -EIO;
-		p++;
-	}
-	if (sscanf(p, "%llu", &start) != 1)
-		return -EIO;
+	if (p == NULL || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u"
+			" %*d %*d %*d %*d %*d %*d %llu", state, &start) != 2)
+		return n == 0 ? -ENOENT : -EIO; /* empty: gone between open and read */
 	*start_time = start;
 	return 0;
-}
-
-uint32_t
-pasid_free_owners(struct rte_pasid_space *s, uint64_t mask)
-{
-	uint32_t limit = 1u << s->width, held = 0, freed = 0, v;
-	const uint8_t *val = pasid_value(s);
-	unsigned int i;
-
-	for (i = 0; i < RTE_PASID_OWNER_MAX; i++)
-		if (mask & (UINT64_C(1) << i))
-			held += s->owners[i].count;
-	for (v = 1; v < limit && freed < held; v++) {
-		if (pasid_is_allocated(val[v]) && val[v] != PASID_V_NONE &&
-				(mask & (UINT64_C(1) << (val[v] - 1)))) {
-			pasid_give(s, v);
-			freed++;
-		}
-	}
-	return freed;
 }
 
 /* Lock held: is @p owner a registered owner slot? */
 static bool
 pasid_registered(struct rte_pasid_space *s, unsigned int owner)
 {
-	return owner != RTE_PASID_OWNER_NONE && owner <= RTE_PASID_OWNER_MAX &&
-		s->owners[owner - 1].used;
+	return owner != RTE_PASID_OWNER_NONE && pasid_owner_ok(s, owner);
 }
 
 int
@@ -85,26 +54,23 @@ rte_pasid_owner_register(struct rte_pasid_space *space, pid_t pid)
 	struct pasid_owner_slot *slot;
 	uint64_t start = 0;
 	unsigned int i;
-	char state;
+	char state = 'R';
 	int ret;
 
-	if (space == NULL || pid < 0)
-		return pasid_fail(-EINVAL, "NULL namespace or negative pid",
-				  "PASID owner register pid %d", (int)pid);
-	if (pid == 0)
-		pid = getpid();
-	ret = pasid_proc_stat(pid, &state, &start);
-	if ((kill(pid, 0) < 0 && errno == ESRCH) || (ret == 0 && (state == 'Z' || state == 'X')))
+	if (pid < 0)
+		return pasid_fail(-EINVAL, "negative pid", "PASID owner register pid %d", (int)pid);
+	pid = pid != 0 ? pid : getpid();
+	if (pasid_proc_stat(pid, &state, &start) < 0)
+		start = 0; /* /proc unreadable: no guard against pid reuse */
+	if ((kill(pid, 0) < 0 && errno == ESRCH) || state == 'Z' || state == 'X')
 		return pasid_fail(-ESRCH, "no such process, or it has exited",
 				  "PASID owner register pid %d", (int)pid);
-	if (ret < 0)
-		start = 0; /* /proc unreadable: no guard against pid reuse */
-	ret = pasid_lock(space);
+	ret = pasid_enter(space, "owner register");
 	if (ret < 0)
 		return ret;
 	ret = pasid_fail(-ENOSPC, "all 64 owner slots are in use: unregister owners or reclaim dead ones",
 			 "PASID owner register pid %d", (int)pid);
-	for (i = 0; i < RTE_PASID_OWNER_MAX; i++) {
+	for (i = 0; i < RTE_PASID_OWNER_MAX && ret < 0; i++) {
 		slot = &space->owners[i];
 		if (slot->used)
 			continue;
@@ -116,7 +82,6 @@ rte_pasid_owner_register(struct rte_pasid_space *space, pid_t pid)
 		pasid_store_order();
 		slot->used = 1;
 		ret = (int)i + 1;
-		break;
 	}
 	pasid_unlock(space);
 	return ret;
@@ -125,11 +90,8 @@ rte_pasid_owner_register(struct rte_pasid_space *space, pid_t pid)
 int
 rte_pasid_owner_unregister(struct rte_pasid_space *space, unsigned int owner)
 {
-	int ret;
+	int ret = pasid_enter(space, "owner unregister");
 
-	if (space == NULL)
-		return pasid_fail(-EINVAL, "NULL namespace", "PASID owner %u unregister", owner);
-	ret = pasid_lock(space);
 	if (ret < 0)
 		return ret;
 	if (!pasid_registered(space, owner))
@@ -158,9 +120,9 @@ rte_pasid_owner_get(struct rte_pasid_space *space, unsigned int owner,
 {
 	int ret;
 
-	if (space == NULL || info == NULL)
-		return pasid_fail(-EINVAL, "NULL namespace or info", "PASID owner %u", owner);
-	ret = pasid_lock(space);
+	if (info == NULL)
+		return pasid_fail(-EINVAL, "NULL info", "PASID owner %u", owner);
+	ret = pasid_enter(space, "owner get");
 	if (ret < 0)
 		return ret;
 	if (!pasid_registered(space, owner))
@@ -180,9 +142,7 @@ rte_pasid_owner_alive(const struct rte_pasid_owner_info *owner, void *arg)
 	(void)arg;
 	if (owner == NULL)
 		return pasid_fail(-EINVAL, "NULL owner", "PASID owner liveness");
-	if (owner->pid <= 0)
-		return 0;
-	if (kill(owner->pid, 0) < 0 && errno == ESRCH)
+	if (owner->pid <= 0 || (kill(owner->pid, 0) < 0 && errno == ESRCH))
 		return 0;
 	/* kill() found it: a missing /proc entry means hidepid or a race
 	 * with its exit, which the next reclaim sees. */
@@ -199,45 +159,38 @@ rte_pasid_space_reclaim(struct rte_pasid_space *space,
 {
 	struct rte_pasid_owner_info snap[RTE_PASID_OWNER_MAX];
 	uint32_t gen[RTE_PASID_OWNER_MAX];
-	uint64_t dead = 0, mask = 0;
+	uint64_t mask = 0;
 	unsigned int i, n = 0;
-	int ret;
+	int ret = pasid_enter(space, "reclaim");
 
-	if (space == NULL)
-		return pasid_fail(-EINVAL, "NULL namespace", "PASID reclaim");
-	if (alive == NULL)
-		alive = rte_pasid_owner_alive;
-	/* Snapshot the slots, then ask about each without the lock. */
-	ret = pasid_lock(space);
 	if (ret < 0)
 		return ret;
+	/* Snapshot the slots, then ask about each without the lock. */
 	for (i = 0; i < RTE_PASID_OWNER_MAX; i++) {
-		if (!space->owners[i].used)
-			continue;
-		pasid_slot_info(&space->owners[i], i + 1, &snap[n]);
-		gen[n++] = space->owners[i].gen;
+		if (space->owners[i].used) {
+			pasid_slot_info(&space->owners[i], i + 1, &snap[n]);
+			gen[n++] = space->owners[i].gen;
+		}
 	}
 	pasid_unlock(space);
 	for (i = 0; i < n; i++) {
-		ret = alive(&snap[i], arg);
+		ret = (alive != NULL ? alive : rte_pasid_owner_alive)(&snap[i], arg);
 		if (ret < 0)
 			return pasid_fail(ret, "the liveness callback failed: nothing was freed",
 					  "PASID reclaim: owner %u", snap[i].owner);
+		/* Dead, unless the slot was released or registered again meanwhile. */
 		if (ret == 0)
-			dead |= UINT64_C(1) << i;
+			mask |= UINT64_C(1) << (snap[i].owner - 1);
 	}
-	if (dead == 0)
+	if (mask == 0)
 		return 0;
-	/* Free only slots still holding what was checked. */
-	ret = pasid_lock(space);
+	ret = pasid_enter(space, "reclaim");
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < n; i++) {
-		unsigned int slot = snap[i].owner - 1;
-
-		if ((dead & (UINT64_C(1) << i)) && space->owners[slot].used &&
-				space->owners[slot].gen == gen[i])
-			mask |= UINT64_C(1) << slot;
+		if (!space->owners[snap[i].owner - 1].used ||
+				space->owners[snap[i].owner - 1].gen != gen[i])
+			mask &= ~(UINT64_C(1) << (snap[i].owner - 1));
 	}
 	ret = mask != 0 ? (int)pasid_release(space, mask) : 0;
 	pasid_unlock(space);

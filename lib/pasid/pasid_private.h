@@ -38,7 +38,6 @@
 
 #define PASID_HIDDEN __attribute__((visibility("hidden")))
 #define PASID_LIKELY(x) __builtin_expect(!!(x), 1)
-#define PASID_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* "PASIDSP3" */
 #define PASID_MAGIC UINT64_C(0x3350534449534150)
@@ -53,11 +52,7 @@
 /* Internal flag: memory from rte_pasid_space_create(). */
 #define PASID_F_MALLOC (1u << 31)
 
-/*
- * Keep the stores before it before the stores after it: a process killed
- * between them has made the first ones only (its stores all reach memory
- * before another locker runs, so no CPU barrier is needed).
- */
+/* Stores before it, then stores after it (as a process killed between sees). */
 #define pasid_store_order() atomic_signal_fence(memory_order_seq_cst)
 
 struct pasid_owner_slot {
@@ -189,22 +184,27 @@ pasid_give(struct rte_pasid_space *s, uint32_t p)
 PASID_HIDDEN int pasid_fail(int err, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Lock (pasid_space.c): 0, or a negative errno with the message recorded. */
-PASID_HIDDEN int pasid_lock_failed(struct rte_pasid_space *s, int err);
-
-static inline int
-pasid_lock(struct rte_pasid_space *s)
-{
-	int ret = pthread_mutex_lock(&s->lock);
-
-	return PASID_LIKELY(ret == 0) ? 0 : pasid_lock_failed(s, ret);
-}
+/*
+ * Check the namespace and take its lock (after a dead holder, rebuild the
+ * derived data and finish its update): 0, or a negative errno with the
+ * message "PASID <what>: ..." recorded. (pasid_space.c)
+ */
+PASID_HIDDEN int pasid_enter(struct rte_pasid_space *s, const char *what);
 
 static inline void
 pasid_unlock(struct rte_pasid_space *s)
 {
 	pthread_mutex_unlock(&s->lock);
 }
+
+enum pasid_count {
+	PASID_COUNT_ALLOCATED,
+	PASID_COUNT_RESERVED,
+};
+
+/* Lock held: the allocated or reserved values of [first, last]. */
+PASID_HIDDEN uint32_t pasid_count(struct rte_pasid_space *s, uint32_t first,
+		uint32_t last, enum pasid_count what);
 
 /*
  * Lock held: compare the derived data with what the truth implies; with
@@ -226,15 +226,6 @@ PASID_HIDDEN uint32_t pasid_apply(struct rte_pasid_space *s);
  * and release their slots, as one pending update. (pasid_alloc.c)
  */
 PASID_HIDDEN uint32_t pasid_release(struct rte_pasid_space *s, uint64_t mask);
-
-/* Lock held: free the values of the owners of @p mask. (pasid_owner.c) */
-PASID_HIDDEN uint32_t pasid_free_owners(struct rte_pasid_space *s, uint64_t mask);
-
-/*
- * Read state and start time (clock ticks after boot) of a process from
- * /proc/<pid>/stat. 0, -ENOENT (no such process) or another -errno.
- */
-PASID_HIDDEN int pasid_proc_stat(pid_t pid, char *state, uint64_t *start_time);
 
 /*
  * For white-box tests only: take and release the namespace lock, e.g. to

@@ -3,7 +3,7 @@
  */
 
 /*
- * Namespaces: widths, messages, layout, init and attach, the lock and
+ * Namespaces: messages, widths, layout, init and attach, the lock and
  * what its next holder does after a dead one, derived data, width changes.
  */
 
@@ -24,43 +24,27 @@ rte_pasid_last_error(void)
 	return last_error;
 }
 
-/* The errnos this library returns, by name; NULL for others. */
-static const char *
-pasid_errno_name(int err)
-{
-	switch (-err) {
-	case ENOTSUP: return "ENOTSUP";
-	case EUCLEAN: return "EUCLEAN";
-	case EINVAL: return "EINVAL";
-	case ERANGE: return "ERANGE";
-	case ENOENT: return "ENOENT";
-	case EEXIST: return "EEXIST";
-	case EBUSY: return "EBUSY";
-	case EPERM: return "EPERM";
-	case ENOSPC: return "ENOSPC";
-	case ENOMEM: return "ENOMEM";
-	case ESRCH: return "ESRCH";
-	case EPROTO: return "EPROTO";
-	case EXDEV: return "EXDEV";
-	case ENOTRECOVERABLE: return "ENOTRECOVERABLE";
-	default: return NULL;
-	}
-}
-
 int
 pasid_fail(int err, const char *hint, const char *fmt, ...)
 {
-	const char *name = pasid_errno_name(err);
-	char what[160], num[24];
+	static const struct { int err; const char *name; } names[] = {
+		{ EINVAL, "EINVAL" }, { ERANGE, "ERANGE" }, { ENOENT, "ENOENT" },
+		{ EEXIST, "EEXIST" }, { EBUSY, "EBUSY" }, { EPERM, "EPERM" },
+		{ ENOSPC, "ENOSPC" }, { ENOMEM, "ENOMEM" }, { ESRCH, "ESRCH" },
+		{ EPROTO, "EPROTO" }, { EXDEV, "EXDEV" }, { ENOTSUP, "ENOTSUP" },
+		{ EUCLEAN, "EUCLEAN" }, { ENOTRECOVERABLE, "ENOTRECOVERABLE" },
+	};
+	char what[160], name[24];
 	va_list ap;
+	size_t i;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (name == NULL) {
-		snprintf(num, sizeof(num), "errno %d", -err);
-		name = num;
-	}
+	snprintf(name, sizeof(name), "errno %d", -err);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == -err)
+			snprintf(name, sizeof(name), "%s", names[i].name);
 	snprintf(last_error, sizeof(last_error), "%s: %s (%s)", what, name,
 		 hint != NULL ? hint : strerror(-err));
 	return err;
@@ -92,9 +76,8 @@ rte_pasid_shared_width(const unsigned int *widths, unsigned int n)
 		if (widths[i] > RTE_PASID_WIDTH_MAX)
 			return pasid_fail(-EINVAL, "a width is 1 to 20 bits",
 					  "PASID shared width: device %u has width %u", i, widths[i]);
-		if (widths[i] == 0)
-			unsupported = true;
-		else if (widths[i] < min)
+		unsupported |= widths[i] == 0;
+		if (widths[i] != 0 && widths[i] < min)
 			min = widths[i];
 	}
 	if (unsupported)
@@ -103,7 +86,9 @@ rte_pasid_shared_width(const unsigned int *widths, unsigned int n)
 	return (int)min;
 }
 
-/* Layout for a width already checked: header, room[], taken[], value[]. */
+#define PASID_ROUND(x) (((x) + PASID_ALIGN - 1) / PASID_ALIGN * PASID_ALIGN)
+
+/* The layout fields of a header, for a valid width. */
 static void
 pasid_layout(unsigned int max_width, struct rte_pasid_space *lay)
 {
@@ -113,12 +98,10 @@ pasid_layout(unsigned int max_width, struct rte_pasid_space *lay)
 	lay->max_width = max_width;
 	lay->words = (nvalues + 63) / 64;
 	lay->room_words = (lay->words + 63) / 64;
-	lay->room_off = (uint32_t)((sizeof(*lay) + PASID_ALIGN - 1) & ~(PASID_ALIGN - 1));
-	lay->taken_off = lay->room_off + (lay->room_words * 8 + PASID_ALIGN - 1) / PASID_ALIGN *
-		PASID_ALIGN;
-	lay->value_off = lay->taken_off + (lay->words * 8 + PASID_ALIGN - 1) / PASID_ALIGN *
-		PASID_ALIGN;
-	lay->mem_size = lay->value_off + (nvalues + PASID_ALIGN - 1) / PASID_ALIGN * PASID_ALIGN;
+	lay->room_off = PASID_ROUND(sizeof(*lay));
+	lay->taken_off = lay->room_off + PASID_ROUND(lay->room_words * 8);
+	lay->value_off = lay->taken_off + PASID_ROUND(lay->words * 8);
+	lay->mem_size = lay->value_off + PASID_ROUND(nvalues);
 }
 
 ssize_t
@@ -127,8 +110,7 @@ rte_pasid_space_size(unsigned int max_width)
 	struct rte_pasid_space lay;
 
 	if (!rte_pasid_width_valid(max_width))
-		return pasid_fail(-EINVAL, "a width is 1 to 20 bits", "PASID namespace size %u",
-				  max_width);
+		return pasid_fail(-EINVAL, "a width is 1 to 20 bits", "PASID namespace size %u", max_width);
 	pasid_layout(max_width, &lay);
 	return (ssize_t)lay.mem_size;
 }
@@ -138,31 +120,10 @@ pasid_pidns(uint64_t *dev, uint64_t *ino)
 {
 	struct stat st;
 
-	if (stat("/proc/self/ns/pid", &st) == 0) {
-		*dev = (uint64_t)st.st_dev;
-		*ino = (uint64_t)st.st_ino;
-	} else {
-		*dev = 0;
-		*ino = 0;
-	}
-}
-
-static int
-pasid_mutex_init(pthread_mutex_t *m)
-{
-	pthread_mutexattr_t attr;
-	int ret;
-
-	ret = pthread_mutexattr_init(&attr);
-	if (ret != 0)
-		return -ret;
-	ret = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-	if (ret == 0)
-		ret = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-	if (ret == 0)
-		ret = pthread_mutex_init(m, &attr);
-	pthread_mutexattr_destroy(&attr);
-	return -ret;
+	if (stat("/proc/self/ns/pid", &st) != 0)
+		memset(&st, 0, sizeof(st));
+	*dev = (uint64_t)st.st_dev;
+	*ino = (uint64_t)st.st_ino;
 }
 
 int
@@ -170,26 +131,32 @@ rte_pasid_space_init(void *mem, size_t len, unsigned int max_width,
 		unsigned int flags, struct rte_pasid_space **spacep)
 {
 	struct rte_pasid_space *s = mem;
-	struct rte_pasid_space lay;
+	pthread_mutexattr_t attr;
 	int ret;
 
-	if (mem == NULL || spacep == NULL)
-		return pasid_fail(-EINVAL, "NULL memory or result pointer", "PASID namespace init");
-	if ((uintptr_t)mem % PASID_ALIGN != 0 || !rte_pasid_width_valid(max_width) || flags != 0)
-		return pasid_fail(-EINVAL, "the memory must be aligned to 64 bytes, the width 1 to 20 bits, the flags 0",
+	if (mem == NULL || spacep == NULL || (uintptr_t)mem % PASID_ALIGN != 0 ||
+			!rte_pasid_width_valid(max_width) || flags != 0)
+		return pasid_fail(-EINVAL, "NULL pointer, memory not aligned to 64 bytes, a width outside 1 to 20 bits or flags not 0",
 				  "PASID namespace init at %p width %u flags 0x%x", mem,
 				  max_width, flags);
-	pasid_layout(max_width, &lay);
-	if (len < lay.mem_size)
+	if (len < (size_t)rte_pasid_space_size(max_width))
 		return pasid_fail(-ENOSPC, "give at least rte_pasid_space_size() bytes",
 				  "PASID namespace init: %zu bytes for width %u", len, max_width);
-
-	memcpy(s, &lay, sizeof(lay));
-	memset(s + 1, 0, lay.mem_size - sizeof(lay));
+	pasid_layout(max_width, s);
+	memset(s + 1, 0, s->mem_size - sizeof(*s));
 	s->version = PASID_VERSION;
 	s->header_size = sizeof(*s);
 	pasid_pidns(&s->pidns_dev, &s->pidns_ino);
-	ret = pasid_mutex_init(&s->lock);
+	ret = pthread_mutexattr_init(&attr);
+	if (ret == 0) {
+		ret = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+		if (ret == 0)
+			ret = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+		if (ret == 0)
+			ret = pthread_mutex_init(&s->lock, &attr);
+		pthread_mutexattr_destroy(&attr);
+	}
+	ret = -ret;
 	if (ret < 0)
 		return pasid_fail(ret, NULL, "PASID namespace init: process-shared robust mutex");
 	s->width = max_width;
@@ -204,12 +171,12 @@ rte_pasid_space_init(void *mem, size_t len, unsigned int max_width,
 int
 rte_pasid_space_attach(void *mem, size_t len, struct rte_pasid_space **spacep)
 {
-	struct rte_pasid_space *s = mem;
-	struct rte_pasid_space lay;
+	struct rte_pasid_space *s = mem, lay;
 	uint64_t dev, ino;
+	bool bad;
 
 	if (mem == NULL || spacep == NULL || (uintptr_t)mem % PASID_ALIGN != 0)
-		return pasid_fail(-EINVAL, "NULL or misaligned memory, or NULL result pointer",
+		return pasid_fail(-EINVAL, "NULL pointer, or memory not aligned to 64 bytes",
 				  "PASID namespace attach at %p", mem);
 	if (len < 16 || s->magic != PASID_MAGIC)
 		return pasid_fail(-EINVAL, "no namespace there: rte_pasid_space_init() makes one",
@@ -217,14 +184,15 @@ rte_pasid_space_attach(void *mem, size_t len, struct rte_pasid_space **spacep)
 	if (s->version != PASID_VERSION || s->header_size != sizeof(*s))
 		return pasid_fail(-EPROTO, "made by another version of the library: use one build in every process",
 				  "PASID namespace attach at %p (version %u)", mem, s->version);
-	if (len < sizeof(*s) || !rte_pasid_width_valid(s->max_width))
-		return pasid_fail(-EINVAL, "damaged header or short mapping",
-				  "PASID namespace attach at %p", mem);
-	pasid_layout(s->max_width, &lay);
-	if (s->mem_size != lay.mem_size || len < lay.mem_size || s->words != lay.words ||
+	bad = len < sizeof(*s) || !rte_pasid_width_valid(s->max_width);
+	if (!bad) {
+		pasid_layout(s->max_width, &lay);
+		bad = len < lay.mem_size || s->mem_size != lay.mem_size || s->words != lay.words ||
 			s->room_words != lay.room_words || s->room_off != lay.room_off ||
 			s->taken_off != lay.taken_off || s->value_off != lay.value_off ||
-			s->width == 0 || s->width > s->max_width)
+			s->width == 0 || s->width > s->max_width;
+	}
+	if (bad)
 		return pasid_fail(-EINVAL, "damaged header or short mapping",
 				  "PASID namespace attach at %p (%zu bytes mapped)", mem, len);
 	pasid_pidns(&dev, &ino);
@@ -239,25 +207,22 @@ int
 rte_pasid_space_create(unsigned int max_width, unsigned int flags,
 		struct rte_pasid_space **spacep)
 {
-	struct rte_pasid_space lay;
+	ssize_t size = rte_pasid_space_size(max_width);
 	void *mem;
 	int ret;
 
-	if (spacep == NULL || !rte_pasid_width_valid(max_width) || flags != 0)
-		return pasid_fail(-EINVAL, "NULL result pointer, a width outside 1 to 20 bits or flags not 0",
+	if (size < 0 || spacep == NULL || flags != 0)
+		return pasid_fail(-EINVAL, "NULL pointer, a width outside 1 to 20 bits or flags not 0",
 				  "PASID namespace create width %u flags 0x%x", max_width, flags);
-	pasid_layout(max_width, &lay);
-	mem = aligned_alloc(PASID_ALIGN, lay.mem_size);
+	mem = aligned_alloc(PASID_ALIGN, (size_t)size);
 	if (mem == NULL)
-		return pasid_fail(-ENOMEM, NULL, "PASID namespace create: %zu bytes",
-				  (size_t)lay.mem_size);
-	ret = rte_pasid_space_init(mem, lay.mem_size, max_width, 0, spacep);
-	if (ret < 0) {
+		return pasid_fail(-ENOMEM, NULL, "PASID namespace create: %zd bytes", size);
+	ret = rte_pasid_space_init(mem, (size_t)size, max_width, 0, spacep);
+	if (ret < 0)
 		free(mem);
-		return ret;
-	}
-	(*spacep)->flags |= PASID_F_MALLOC;
-	return 0;
+	else
+		(*spacep)->flags |= PASID_F_MALLOC;
+	return ret;
 }
 
 void
@@ -271,8 +236,15 @@ rte_pasid_space_free(struct rte_pasid_space *space)
 }
 
 int
-pasid_lock_failed(struct rte_pasid_space *s, int err)
+pasid_enter(struct rte_pasid_space *s, const char *what)
 {
+	int err;
+
+	if (s == NULL)
+		return pasid_fail(-EINVAL, "NULL namespace", "PASID %s", what);
+	err = pthread_mutex_lock(&s->lock);
+	if (PASID_LIKELY(err == 0))
+		return 0;
 	if (err == EOWNERDEAD) {
 		/* The holder died: rebuild from the truth, finish its update. */
 		pasid_derive(s, true);
@@ -284,13 +256,13 @@ pasid_lock_failed(struct rte_pasid_space *s, int err)
 		pasid_unlock(s);
 	}
 	return pasid_fail(-ENOTRECOVERABLE, "the namespace memory was overwritten: make a new namespace",
-			  "PASID namespace lock (%s)", strerror(err));
+			  "PASID %s: lock (%s)", what, strerror(err));
 }
 
 void
 rte_pasid_internal_lock(struct rte_pasid_space *space)
 {
-	(void)pasid_lock(space);
+	(void)pasid_enter(space, "lock");
 }
 
 void
@@ -300,18 +272,17 @@ rte_pasid_internal_unlock(struct rte_pasid_space *space)
 }
 
 int
-rte_pasid_space_info(struct rte_pasid_space *space,
-		struct rte_pasid_space_info *info)
+rte_pasid_space_info(struct rte_pasid_space *space, struct rte_pasid_space_info *info)
 {
 	unsigned int i;
 	int ret;
 
-	if (space == NULL || info == NULL)
-		return pasid_fail(-EINVAL, "NULL namespace or info", "PASID namespace info");
-	memset(info, 0, sizeof(*info));
-	ret = pasid_lock(space);
+	if (info == NULL)
+		return pasid_fail(-EINVAL, "NULL info", "PASID namespace info");
+	ret = pasid_enter(space, "namespace info");
 	if (ret < 0)
 		return ret;
+	memset(info, 0, sizeof(*info));
 	info->width = space->width;
 	info->max_width = space->max_width;
 	info->allocated = space->allocated;
@@ -323,6 +294,17 @@ rte_pasid_space_info(struct rte_pasid_space *space,
 	info->recoveries = space->recoveries;
 	pasid_unlock(space);
 	return 0;
+}
+
+uint32_t
+pasid_count(struct rte_pasid_space *s, uint32_t first, uint32_t last, enum pasid_count what)
+{
+	const uint8_t *val = pasid_value(s);
+	uint32_t v, n = 0;
+
+	for (v = first; v <= last; v++)
+		n += what == PASID_COUNT_RESERVED ? val[v] == PASID_V_RES : pasid_is_allocated(val[v]);
+	return n;
 }
 
 /* Word @p i of taken[], from the bytes and the width. */
@@ -343,12 +325,11 @@ pasid_taken_word(struct rte_pasid_space *s, uint32_t i)
 static uint64_t
 pasid_room_word(struct rte_pasid_space *s, uint32_t j)
 {
-	const uint64_t *taken = pasid_taken(s);
-	uint32_t i, b;
+	uint32_t i = j * 64, b;
 	uint64_t w = 0;
 
-	for (b = 0, i = j * 64; b < 64 && i < s->words; b++, i++)
-		if (taken[i] != UINT64_MAX)
+	for (b = 0; b < 64 && i + b < s->words; b++)
+		if (pasid_taken(s)[i + b] != UINT64_MAX)
 			w |= UINT64_C(1) << b;
 	return w;
 }
@@ -356,13 +337,12 @@ pasid_room_word(struct rte_pasid_space *s, uint32_t j)
 void
 pasid_refresh(struct rte_pasid_space *s, uint32_t first, uint32_t last)
 {
-	uint64_t *taken = pasid_taken(s), *room = pasid_room(s);
 	uint32_t i;
 
 	for (i = first >> 6; i <= last >> 6; i++)
-		taken[i] = pasid_taken_word(s, i);
+		pasid_taken(s)[i] = pasid_taken_word(s, i);
 	for (i = first >> 12; i <= last >> 12; i++)
-		room[i] = pasid_room_word(s, i);
+		pasid_room(s)[i] = pasid_room_word(s, i);
 	if ((first >> 12) < s->hint)
 		s->hint = first >> 12;
 }
@@ -386,20 +366,16 @@ pasid_derive(struct rte_pasid_space *s, bool fix)
 
 	PASID_DERIVE(val[0], PASID_V_RES);
 	for (v = 1; v < nvalues; v++) {
-		uint8_t b = val[v];
-
-		if (b == PASID_V_FREE || b == PASID_V_RES) {
-			reserved += b == PASID_V_RES && v < limit;
+		reserved += val[v] == PASID_V_RES && v < limit;
+		if (!pasid_is_allocated(val[v]))
 			continue;
-		}
-		if (b != PASID_V_NONE && (b > RTE_PASID_OWNER_MAX || !s->owners[b - 1].used)) {
-			/* An owner that is not: kept allocated, to nobody. */
+		/* An owner that is not: kept allocated, to nobody. */
+		if (val[v] != PASID_V_NONE &&
+				(val[v] > RTE_PASID_OWNER_MAX || !s->owners[val[v] - 1].used))
 			PASID_DERIVE(val[v], PASID_V_NONE);
-			b = PASID_V_NONE;
-		}
 		allocated++;
-		if (b != PASID_V_NONE)
-			count[b - 1]++;
+		if (val[v] != PASID_V_NONE && val[v] <= RTE_PASID_OWNER_MAX)
+			count[val[v] - 1]++;
 	}
 	PASID_DERIVE(s->allocated, allocated);
 	PASID_DERIVE(s->reserved, reserved);
@@ -417,17 +393,12 @@ pasid_derive(struct rte_pasid_space *s, bool fix)
 int
 rte_pasid_space_audit(struct rte_pasid_space *space)
 {
-	uint32_t diff;
-	int ret;
+	uint32_t diff = 1;
+	int ret = pasid_enter(space, "namespace audit");
 
-	if (space == NULL)
-		return pasid_fail(-EINVAL, "NULL namespace", "PASID namespace audit");
-	ret = pasid_lock(space);
 	if (ret < 0)
 		return ret;
-	if (space->width == 0 || space->width > space->max_width)
-		diff = 1;
-	else
+	if (space->width != 0 && space->width <= space->max_width)
 		diff = pasid_derive(space, false) + (space->pending.op != PASID_OP_NONE);
 	pasid_unlock(space);
 	if (diff != 0)
@@ -436,87 +407,54 @@ rte_pasid_space_audit(struct rte_pasid_space *space)
 	return 0;
 }
 
-/* Lock held: any value of [first, last] allocated? */
-static bool
-pasid_any_allocated(struct rte_pasid_space *s, uint32_t first, uint32_t last)
-{
-	const uint8_t *val = pasid_value(s);
-	uint32_t v;
-
-	for (v = first; v <= last; v++)
-		if (pasid_is_allocated(val[v]))
-			return true;
-	return false;
-}
-
-/* Lock held: reserved values of [first, last]. */
-static uint32_t
-pasid_count_reserved(struct rte_pasid_space *s, uint32_t first, uint32_t last)
-{
-	const uint8_t *val = pasid_value(s);
-	uint32_t v, n = 0;
-
-	for (v = first; v <= last; v++)
-		n += val[v] == PASID_V_RES;
-	return n;
-}
-
-/* Lock held, width valid and at most max_width. */
+/* Set the width (@p narrow: only to a smaller one); the resulting width. */
 static int
-pasid_set_width_locked(struct rte_pasid_space *s, unsigned int width)
+pasid_set_width(struct rte_pasid_space *s, unsigned int width, bool narrow)
 {
-	unsigned int cur = s->width;
-	uint32_t old = 1u << cur, limit = 1u << width;
+	const char *what = narrow ? "narrow" : "set_width";
+	int ret = pasid_enter(s, what);
+	uint32_t old, limit;
+	unsigned int cur;
 
-	if (width < cur) {
-		if (pasid_any_allocated(s, limit, old - 1))
-			return pasid_fail(-EBUSY, "PASIDs above the new width are allocated: free them first",
-					  "PASID namespace width %u -> %u", cur, width);
+	if (ret < 0)
+		return ret;
+	cur = s->width;
+	old = 1u << cur;
+	if (!rte_pasid_width_valid(width))
+		ret = pasid_fail(-EINVAL, "a width is 1 to 20 bits", "PASID %s %u", what, width);
+	else if (width > s->max_width && !narrow)
+		ret = pasid_fail(-ERANGE, "the namespace was made narrower: make a wider one",
+				 "PASID %s %u (at most %u)", what, width, s->max_width);
+	else if (width < cur && pasid_count(s, 1u << width, old - 1, PASID_COUNT_ALLOCATED))
+		ret = pasid_fail(-EBUSY, "PASIDs above the new width are allocated: free them first",
+				 "PASID %s %u -> %u", what, cur, width);
+	else if (width < cur || !narrow)
 		s->width = width;
-		s->reserved -= pasid_count_reserved(s, limit, old - 1);
+	/* The width is stored: the rest is derived. */
+	limit = 1u << s->width;
+	if (s->width < cur) {
+		s->reserved -= pasid_count(s, limit, old - 1, PASID_COUNT_RESERVED);
 		pasid_refresh(s, limit, old - 1);
-	} else if (width > cur) {
-		s->width = width;
-		s->reserved += pasid_count_reserved(s, old, limit - 1);
+	} else if (s->width > cur) {
+		s->reserved += pasid_count(s, old, limit - 1, PASID_COUNT_RESERVED);
 		pasid_refresh(s, old, limit - 1);
 	}
-	return 0;
+	if (ret == 0)
+		ret = (int)s->width;
+	pasid_unlock(s);
+	return ret;
 }
 
 int
 rte_pasid_space_narrow(struct rte_pasid_space *space, unsigned int width)
 {
-	int ret;
-
-	if (space == NULL || !rte_pasid_width_valid(width))
-		return pasid_fail(-EINVAL, "NULL namespace, or a width outside 1 to 20 bits",
-				  "PASID namespace narrow to %u", width);
-	ret = pasid_lock(space);
-	if (ret < 0)
-		return ret;
-	if (width < space->width)
-		ret = pasid_set_width_locked(space, width);
-	if (ret == 0)
-		ret = (int)space->width;
-	pasid_unlock(space);
-	return ret;
+	return pasid_set_width(space, width, true);
 }
 
 int
 rte_pasid_space_set_width(struct rte_pasid_space *space, unsigned int width)
 {
-	int ret;
+	int ret = pasid_set_width(space, width, false);
 
-	if (space == NULL || !rte_pasid_width_valid(width))
-		return pasid_fail(-EINVAL, "NULL namespace, or a width outside 1 to 20 bits",
-				  "PASID namespace width %u", width);
-	if (width > space->max_width)
-		return pasid_fail(-ERANGE, "the namespace was made narrower: make a wider one",
-				  "PASID namespace width %u (at most %u)", width, space->max_width);
-	ret = pasid_lock(space);
-	if (ret < 0)
-		return ret;
-	ret = pasid_set_width_locked(space, width);
-	pasid_unlock(space);
-	return ret;
+	return ret < 0 ? ret : 0;
 }

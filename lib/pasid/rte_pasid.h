@@ -193,7 +193,7 @@ int rte_pasid_shared_width(const unsigned int *widths, unsigned int n);
 /**
  * The memory a namespace needs: a header (owner slots, the lock) under
  * 2 KiB, a byte per value (its owner), a bit per value (taken or not) and
- * a bit per 64 values (room or not): 1,182,528 bytes for width 20.
+ * a bit per 64 values (room or not): 1,183,488 bytes for width 20.
  *
  * @param max_width
  *   The largest width the namespace will ever have, 1..RTE_PASID_WIDTH_MAX.
