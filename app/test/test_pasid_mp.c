@@ -753,7 +753,7 @@ waiter_main(void *arg)
 	struct waiter *w = arg;
 	struct timespec t;
 
-	w->ret = rte_pasid_alloc(ns, 0);
+	__atomic_store_n(&w->ret, rte_pasid_alloc(ns, 0), __ATOMIC_RELEASE);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
 	w->cpu_ms = (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 	return NULL;
@@ -783,7 +783,7 @@ lock_holder_stopped(void)
 	TEST_ASSERT(WIFSTOPPED(st), "child stopped: status 0x%x", st);
 	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, waiter_main, &w), "waiter");
 	usleep(300 * 1000);
-	TEST_ASSERT_EQUAL(w.ret, 0, "the waiter is still waiting");
+	TEST_ASSERT_EQUAL(__atomic_load_n(&w.ret, __ATOMIC_ACQUIRE), 0, "the waiter still waits");
 	kill(pid, SIGKILL);
 	TEST_ASSERT(WIFSIGNALED(wait_status(pid)), "killed");
 	TEST_ASSERT_SUCCESS(pthread_join(t, NULL), "join");
