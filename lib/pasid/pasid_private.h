@@ -39,8 +39,8 @@
 #define PASID_HIDDEN __attribute__((visibility("hidden")))
 #define PASID_LIKELY(x) __builtin_expect(!!(x), 1)
 
-/* "PASIDSP3" */
-#define PASID_MAGIC UINT64_C(0x3350534449534150)
+/* "PASIDSP1": kept across versions, so that an older namespace gets -EPROTO */
+#define PASID_MAGIC UINT64_C(0x3150534449534150)
 #define PASID_VERSION 3u
 #define PASID_ALIGN 64u
 
