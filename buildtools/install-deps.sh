@@ -14,6 +14,8 @@ packages=(
 	make flex bison bc libelf-dev libssl-dev xz-utils cpio rsync
 	# test VM
 	qemu-system-x86 busybox-static
+	# the arm64 guest (SMMUv3): its kernel and our programs cross-built
+	gcc-aarch64-linux-gnu
 	# Debian release trees for the DPDK matrix (buildtools/release-tree.sh)
 	debootstrap
 	# the kernel's own iommufd selftests (a check of the rig)

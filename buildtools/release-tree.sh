@@ -13,7 +13,8 @@
 #   $CACHE/trees/<release>-<key>/.dpdk-iommufd-tree   "<release> <dpdk version>"
 #
 # Usage: release-tree.sh RELEASE [CACHE_DIR]
-#   RELEASE    trixie (DPDK 24.11) or sid (DPDK 25.11, QEMU 11.1)
+#   RELEASE    trixie (DPDK 24.11) or sid (DPDK 25.11, QEMU 11.1 for x86 and,
+#              for the arm64 guest with SMMUv3, qemu-system-aarch64)
 #   CACHE_DIR  default $DPDK_IOMMUFD_CACHE or /var/cache/dpdk-iommufd
 # Prints the tree's path on stdout. Progress and errors go to stderr.
 #
@@ -33,7 +34,8 @@ trixie)
 	pins=(dpdk=24.11.8-0+deb13u1 dpdk-dev=24.11.8-0+deb13u1 libdpdk-dev=24.11.8-0+deb13u1)
 	extra=() ;;
 sid)
-	pins=(dpdk=25.11.4-1 dpdk-dev=25.11.4-1 libdpdk-dev=25.11.4-1 qemu-system-x86=1:11.1.3+ds-1)
+	pins=(dpdk=25.11.4-1 dpdk-dev=25.11.4-1 libdpdk-dev=25.11.4-1 qemu-system-x86=1:11.1.3+ds-1
+		qemu-system-arm=1:11.1.3+ds-1)
 	extra=() ;;
 *) die "unknown release '$release' (trixie or sid)" ;;
 esac
@@ -61,6 +63,11 @@ uri=$("$(dirname "$0")/debian-mirror.sh") || die "cannot fetch from Debian's arc
 mkdir -p "$cache/trees"
 exec 9>"$cache/trees/.$release.lock"
 flock 9
+# Made by another caller while this one waited for the lock.
+if [ -f "$tree/.dpdk-iommufd-tree" ]; then
+	echo "$tree"
+	exit 0
+fi
 debs="$cache/trees/debs-$release"
 mkdir -p "$debs"
 tmp="$tree.tmp"

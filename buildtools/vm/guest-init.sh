@@ -12,6 +12,12 @@
 #        VM_EXPOSE   newline separated host paths that must stay visible even
 #                    though they lie under /tmp, /run, ... (see below)
 #        VM_DEVICES  space separated PCI addresses to bind to vfio-pci too
+#        VM_ROOT     (optional) host path of another root for the job: the
+#                    arm64 guest's userland tree (buildtools/arm64-tree.sh).
+#                    /host is then a tmpfs holding that tree's top-level
+#                    entries (bound read-only from the 9p view), and each
+#                    VM_EXPOSE path's top directory that the tree lacks
+#                    (e.g. /work) is bound in from the host root
 #   2. mounts the host root read-only over 9p ("hostroot") at /host, with
 #      proc, sysfs, debugfs, devtmpfs, devpts, tmpfs on /host/dev/shm,
 #      hugetlbfs on /host/dev/hugepages, tmpfs on /host/tmp, /host/run and
@@ -68,7 +74,7 @@ have_out=1
 log "out share mounted; uptime $(cut -d' ' -f1 /proc/uptime) s"
 
 [ -r /out/vm.conf ] || fail "the job description /out/vm.conf is missing"
-VM_OUTDIR='' VM_JOB='' VM_EXPOSE='' VM_DEVICES=''
+VM_OUTDIR='' VM_JOB='' VM_EXPOSE='' VM_DEVICES='' VM_ROOT=''
 . /out/vm.conf || fail "cannot read /out/vm.conf"
 [ -n "$VM_OUTDIR" ] || fail "/out/vm.conf sets no VM_OUTDIR"
 [ -n "$VM_JOB" ] || fail "/out/vm.conf sets no VM_JOB"
@@ -76,10 +82,32 @@ VM_OUTDIR='' VM_JOB='' VM_EXPOSE='' VM_DEVICES=''
 # The host root, read-only (and unchanging while the guest runs: the page
 # cache may keep what it read). A second, plain view (/hostro) keeps what the
 # tmpfs mounts below hide reachable.
-mount -t 9p -o "$p9opts,ro,cache=loose" hostroot /host ||
-	fail "cannot mount the 9p share 'hostroot' at /host"
-mount -o bind /host /hostro || fail "cannot bind /host to /hostro"
-[ -x /host/bin/bash ] || fail "the host root has no /bin/bash"
+if [ -z "$VM_ROOT" ]; then
+	mount -t 9p -o "$p9opts,ro,cache=loose" hostroot /host ||
+		fail "cannot mount the 9p share 'hostroot' at /host"
+	mount -o bind /host /hostro || fail "cannot bind /host to /hostro"
+else
+	# Another root (the arm64 tree): its top-level entries on a tmpfs.
+	mount -t 9p -o "$p9opts,ro,cache=loose" hostroot /hostro ||
+		fail "cannot mount the 9p share 'hostroot' at /hostro"
+	[ -d "/hostro$VM_ROOT" ] || fail "the root tree $VM_ROOT is not visible in the guest"
+	mount -t tmpfs -o mode=755 rootfs /host || fail "cannot mount tmpfs at /host"
+	for e in "/hostro$VM_ROOT"/* "/hostro$VM_ROOT"/.[!.]*; do
+		[ -e "$e" ] || [ -L "$e" ] || continue
+		n=${e##*/}
+		if [ -L "$e" ]; then
+			ln -s "$(readlink "$e")" "/host/$n" || fail "cannot link /$n of the root tree"
+		elif [ -d "$e" ]; then
+			mkdir "/host/$n" && mount -o bind "$e" "/host/$n" ||
+				fail "cannot bind /$n of the root tree"
+		else
+			touch "/host/$n" && mount -o bind "$e" "/host/$n" ||
+				fail "cannot bind /$n of the root tree"
+		fi
+	done
+	log "root: $VM_ROOT (tree), host root at /hostro"
+fi
+[ -x /host/bin/bash ] || fail "the root has no /bin/bash"
 
 mount -t proc proc /host/proc || fail "cannot mount proc at /host/proc"
 mount -t sysfs sysfs /host/sys || fail "cannot mount sysfs at /host/sys"
@@ -138,6 +166,26 @@ $top
 			return 0 ;;
 		esac
 	done
+	# Another root: a top directory the tree lacks comes from the host.
+	if [ -n "$VM_ROOT" ]; then
+		rel=${p#/}
+		top=/${rel%%/*}
+		case "$exposed" in *"
+$top
+"*) return 0 ;; esac
+		[ "$top" != / ] || return 0
+		if [ -e "/hostro$VM_ROOT$top" ] || [ -L "/hostro$VM_ROOT$top" ]; then
+			# The tree's own (e.g. /usr/bin/python3): its file serves.
+			[ -e "/hostro$VM_ROOT$p" ] && return 0
+			fail "cannot expose $p: $top belongs to the root tree $VM_ROOT, which has no $p"
+		fi
+		[ -e "/hostro$top" ] || { log "not exposing $p: $top does not exist on the host"; return 0; }
+		mkdir -p "/host$top" && mount -o bind "/hostro$top" "/host$top" ||
+			fail "cannot expose $top (needed for $p)"
+		exposed="$exposed$top
+"
+		log "exposed $top (read-only, from the host root) for $p"
+	fi
 	return 0
 }
 exposed='

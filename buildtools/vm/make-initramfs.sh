@@ -11,32 +11,49 @@
 #
 #   $CACHE/initramfs/busybox_<version>-<hash>.cpio.gz
 #
-# Usage: make-initramfs.sh [CACHE_DIR]   (default: $DPDK_IOMMUFD_CACHE,
-#                                          else /var/cache/dpdk-iommufd)
+# Usage: make-initramfs.sh [--busybox FILE] [CACHE_DIR]
+#   --busybox FILE  another static busybox (the arm64 guest's, from the tree
+#                   of buildtools/arm64-tree.sh); cached as
+#                   $CACHE/initramfs/busybox-<file hash>-<hash>.cpio.gz
+#   CACHE_DIR       default: $DPDK_IOMMUFD_CACHE, else /var/cache/dpdk-iommufd
 # Prints the path of the initramfs on stdout.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+busybox=/bin/busybox
+other_busybox=
+if [ "${1:-}" = --busybox ]; then
+	busybox=${2:?usage: make-initramfs.sh [--busybox FILE] [CACHE_DIR]}
+	other_busybox=1
+	shift 2
+fi
 cache=${1:-${DPDK_IOMMUFD_CACHE:-/var/cache/dpdk-iommufd}}
 init="$here/guest-init.sh"
-busybox=/bin/busybox
 die() { echo "make-initramfs: $*" >&2; exit 1; }
 
 for tool in cpio gzip sha256sum dpkg-query; do
 	command -v "$tool" >/dev/null || die "missing tool '$tool' (run buildtools/install-deps.sh)"
 done
 [ -f "$init" ] || die "missing $init"
-status=$(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null || true)
-[ "$status" = "install ok installed" ] ||
-	die "package busybox-static is not installed (run buildtools/install-deps.sh)"
-[ -x "$busybox" ] || die "$busybox is missing although busybox-static is installed"
+if [ -z "$other_busybox" ]; then
+	status=$(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] ||
+		die "package busybox-static is not installed (run buildtools/install-deps.sh)"
+	[ -x "$busybox" ] || die "$busybox is missing although busybox-static is installed"
+else
+	[ -f "$busybox" ] || die "no busybox $busybox"
+fi
 # A dynamically linked busybox would need the host's libraries in the guest.
 if LC_ALL=C ldd "$busybox" >/dev/null 2>&1; then
 	die "$busybox is dynamically linked; the initramfs needs busybox-static's binary"
 fi
-bbver=$(dpkg-query -W -f='${Version}' busybox-static)
 key=$(cat "$init" "$0" | sha256sum | cut -c1-16)
-out="$cache/initramfs/busybox_${bbver//[^A-Za-z0-9.+~-]/_}-${key}.cpio.gz"
+if [ -z "$other_busybox" ]; then
+	bbver=$(dpkg-query -W -f='${Version}' busybox-static)
+	out="$cache/initramfs/busybox_${bbver//[^A-Za-z0-9.+~-]/_}-${key}.cpio.gz"
+else
+	out="$cache/initramfs/busybox-$(sha256sum <"$busybox" | cut -c1-12)-${key}.cpio.gz"
+fi
 
 if [ -s "$out" ]; then
 	echo "$out"

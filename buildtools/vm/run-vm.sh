@@ -30,6 +30,23 @@
 #   --env NAME=VALUE   set NAME for PROGRAM (repeatable)
 #   --vfio BDF         also bind guest PCI device BDF to vfio-pci
 #                      (repeatable; the two e1000e NICs are always bound)
+#   --iommu vtd|amd    the emulated IOMMU: Intel VT-d (default), or AMD-Vi
+#                      (QEMU's amd-iommu with DMA remapping, at 0000:00:10.0;
+#                      needs --qemu sid, chosen when --qemu is not given;
+#                      the guest kernel finds no southbridge IOAPIC and
+#                      runs without interrupt remapping: VFIO binds answer
+#                      EPERM until a test sets allow_unsafe_interrupts)
+#              |smmuv3 or an Arm SMMUv3: an arm64 guest (QEMU 11.1's
+#                      qemu-system-aarch64, virt machine with iommu=smmuv3,
+#                      GICv3 with ITS, cortex-a72) running the arm64 kernel
+#                      (build-guest-kernel.sh --arch arm64) with Debian
+#                      bookworm's arm64 userland (buildtools/arm64-tree.sh)
+#                      as its root; the host's paths the job needs (the
+#                      tree, --cwd, PROGRAM and its arguments) are bound in
+#                      from the host root when the arm64 tree lacks their
+#                      top directory: PROGRAM must be an arm64 program or
+#                      a script (python3, bash) the tree runs. Same NICs
+#                      (e1000e at 00:02.0 and 00:03.0); needs --qemu sid
 #   --qemu bookworm|sid  which QEMU: bookworm's 7.2 (default; VT-d with
 #                      1 PASID bit, no ATS/PRS) or sid's 11.1.3 from the tree
 #                      that buildtools/release-tree.sh sid installs and caches
@@ -116,6 +133,8 @@ verbose=0
 devices=()
 expose=()
 qemu_flavour=bookworm
+qemu_opt=
+iommu=vtd
 pasid_devs=()
 testdev=
 envs=()
@@ -138,7 +157,8 @@ while [ $# -gt 0 ]; do
 	--env) need_arg "$@"; envs+=("$2"); shift 2 ;;
 	--vfio|--device) need_arg "$@"; devices+=("$2"); shift 2 ;;
 	--expose) need_arg "$@"; expose+=("$2"); shift 2 ;;
-	--qemu) need_arg "$@"; qemu_flavour=$2; shift 2 ;;
+	--qemu) need_arg "$@"; qemu_flavour=$2; qemu_opt=1; shift 2 ;;
+	--iommu) need_arg "$@"; iommu=$2; shift 2 ;;
 	--pasid-dev) need_arg "$@"; pasid_devs+=("$2"); shift 2 ;;
 	--testdev) need_arg "$@"; testdev=$2; shift 2 ;;
 	--monitor) monitor=1; shift ;;
@@ -163,6 +183,16 @@ for a in "${kargs[@]}"; do
 	[[ "$a" =~ ^[A-Za-z0-9_.,=:/-]+$ ]] || usage_error "--kernel-arg takes one plain kernel parameter, not '$a'"
 done
 case "$qemu_flavour" in bookworm|sid) ;; *) usage_error "--qemu takes bookworm or sid, not '$qemu_flavour'" ;; esac
+case "$iommu" in
+vtd) ;;
+amd|smmuv3)
+	[ -z "$qemu_opt" ] || [ "$qemu_flavour" = sid ] ||
+		usage_error "--iommu $iommu needs --qemu sid (QEMU 11.1's amd-iommu with dma-remap, qemu-system-aarch64)"
+	qemu_flavour=sid ;;
+*) usage_error "--iommu takes vtd, amd or smmuv3, not '$iommu'" ;;
+esac
+[ "$iommu" != smmuv3 ] || [ ${#pasid_devs[@]} -eq 0 ] && [ "$hotplug" = 0 ] ||
+	usage_error "--iommu smmuv3 takes neither --pasid-dev nor --hotplug"
 for p in "${pasid_devs[@]}"; do
 	[[ "$p" =~ ^([1-9]|1[0-9]|20),[01],[01]$ ]] ||
 		usage_error "--pasid-dev takes WIDTH,EXEC,PRIV (width 1..20, flags 0 or 1), not '$p'"
@@ -187,6 +217,7 @@ done
 cwd=$(realpath -e "$cwd")
 
 qemu="qemu-system-x86_64"
+[ "$iommu" != smmuv3 ] || qemu="qemu-system-aarch64"
 qemu_cmd=("$qemu")
 if [ "$qemu_flavour" = sid ]; then
 	# sid's QEMU through the sid tree's own loader and libraries.
@@ -211,11 +242,23 @@ if [ -n "$series" ] && [ -z "$kernel_opt" ]; then
 	kernel=$("$here/build-guest-kernel.sh" --series "$series" "$cache") ||
 		die "no guest kernel of series $series: build-guest-kernel.sh failed (see above)"
 elif [ -z "$kernel" ]; then
-	kernel=$("$here/build-guest-kernel.sh" "$cache") ||
+	kargs_arch=()
+	[ "$iommu" != smmuv3 ] || kargs_arch=(--arch arm64)
+	kernel=$("$here/build-guest-kernel.sh" "${kargs_arch[@]}" "$cache") ||
 		die "no guest kernel: build-guest-kernel.sh failed (see above)"
 fi
-[ -s "$kernel/bzImage" ] || die "no kernel image $kernel/bzImage"
-initrd=$("$here/make-initramfs.sh" "$cache") ||
+image=bzImage
+[ "$iommu" != smmuv3 ] || image=Image
+[ -s "$kernel/$image" ] || die "no kernel image $kernel/$image"
+# The arm64 guest's root: Debian's arm64 userland, its busybox in the initramfs.
+vm_root=
+bb_opt=()
+if [ "$iommu" = smmuv3 ]; then
+	vm_root=$("$here/../arm64-tree.sh" "$cache") ||
+		die "no arm64 userland: arm64-tree.sh failed (see above)"
+	bb_opt=(--busybox "$vm_root/bin/busybox")
+fi
+initrd=$("$here/make-initramfs.sh" "${bb_opt[@]}" "$cache") ||
 	die "no initramfs: make-initramfs.sh failed (see above)"
 [ -s "$initrd" ] || die "no initramfs $initrd"
 
@@ -299,19 +342,27 @@ sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 	echo "VM_JOB=$(sq "$job")"
 	echo "VM_EXPOSE=$(sq "$expose_list")"
 	echo "VM_DEVICES=$(sq "${devices[*]}")"
+	echo "VM_ROOT=$(sq "$vm_root")"
 } >"$outdir/vm.conf"
 
 # intel-iommu before the PCI devices it translates; intremap needs the
 # split irqchip. multidevs=remap: the host root spans several file systems.
 cmdline="console=ttyS0 intel_iommu=on,sm_on iommu=nopt hugepagesz=2M hugepages=256 panic=-1 rdinit=/init"
+[ "$iommu" != amd ] || cmdline="console=ttyS0 iommu=nopt hugepagesz=2M hugepages=256 panic=-1 rdinit=/init"
 [ ${#kargs[@]} -eq 0 ] || cmdline+=" ${kargs[*]}"
 iommu_dev="intel-iommu,intremap=$intremap,x-scalable-mode=on,x-pasid-mode=on,caching-mode=on,aw-bits=$aw_bits"
 [ "$qemu_flavour" != sid ] ||
 	iommu_dev="intel-iommu,intremap=$intremap,scalable-mode=on,pasid-bits=20,fsts=on,svm=on,device-iotlb=on,caching-mode=on,aw-bits=$aw_bits"
+iommu_args=(-device "$iommu_dev")
+# AMD-Vi: its PCI function placed explicitly (by default it takes slot 2,
+# the first NIC's).
+[ "$iommu" != amd ] ||
+	iommu_args=(-device AMDVI-PCI,id=amdvi0,addr=10.0
+		-device "amd-iommu,pci-id=amdvi0,dma-remap=on,intremap=$intremap")
 qemu_args=(
 	-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m "$mem"
 	-nographic -no-reboot
-	-device "$iommu_dev"
+	"${iommu_args[@]}"
 	-netdev hubport,id=h0,hubid=0 -device e1000e,netdev=h0,addr=02.0,romfile=
 	-netdev hubport,id=h1,hubid=0
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
@@ -323,6 +374,20 @@ if [ "$hotplug" = 1 ]; then
 		-device e1000e,netdev=h1,bus=rp1,id=nic1,romfile=)
 else
 	qemu_args+=(-device e1000e,netdev=h1,addr=03.0,romfile=)
+fi
+# The arm64 guest: virt with SMMUv3 and a GICv3 ITS (which isolates MSIs),
+# the same two NICs and 9p shares, the PL011 console.
+if [ "$iommu" = smmuv3 ]; then
+	qemu_args=(
+		-machine virt,iommu=smmuv3,gic-version=3 -accel tcg -cpu cortex-a72 -smp 2 -m "$mem"
+		-nographic -no-reboot
+		-netdev hubport,id=h0,hubid=0 -device e1000e,netdev=h0,addr=02.0,romfile=
+		-netdev hubport,id=h1,hubid=0 -device e1000e,netdev=h1,addr=03.0,romfile=
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+		-virtfs "local,path=$outdir,mount_tag=out,security_model=none,multidevs=remap"
+		-kernel "$kernel/Image" -initrd "$initrd"
+		-append "console=ttyAMA0 iommu.passthrough=0 hugepagesz=2M hugepages=256 panic=-1 rdinit=/init${kargs[*]:+ ${kargs[*]}}"
+	)
 fi
 if [ "$monitor" = 1 ]; then
 	mkdir -m 0777 "$outdir/monitor"
@@ -449,7 +514,7 @@ if [ "$verbose" = 1 ]; then
 		[ -z "$start" ] || times="boot to job ${start} s, "
 		[ -z "$start" ] || [ -z "$end" ] || times+="job $(echo "$end - $start" | bc) s, "
 	fi
-	echo "$me: exit status ${status:-none}; ${times}QEMU wall $(printf '%.2f' "$(echo "$t_end - $t_start" | bc)") s (aw-bits $aw_bits, QEMU $qemu_flavour)" >&2
+	echo "$me: exit status ${status:-none}; ${times}QEMU wall $(printf '%.2f' "$(echo "$t_end - $t_start" | bc)") s (IOMMU $iommu, aw-bits $aw_bits, QEMU $qemu_flavour)" >&2
 fi
 
 if [ ${#problems[@]} -gt 0 ]; then
