@@ -54,6 +54,13 @@
 #                            it forwards over iommufd; without the adapter
 #                            (the control) EAL's type1 code finds no
 #                            container and the ports are not probed
+#   no-msi-isolation         (an IOMMU without interrupt remapping: QEMU's
+#                            AMD-Vi) auto mode: the adapter's bind of the
+#                            first port is refused (EPERM) and it says why
+#                            in one line naming the cure; testpmd probes no
+#                            port. Then MSI isolation is waived for the
+#                            cases that follow (iommufd and vfio_iommu_type1
+#                            allow_unsafe_interrupts=1), saying so
 #   mismatch                 (--release-build with --other-build DIR: a
 #                            build for another EAL ABI) testpmd with the
 #                            other release's adapter preloaded and that
@@ -190,8 +197,9 @@ diag() {
 	sed 's/^/# /' "$1"
 }
 
+# DMA remapping faults the guest kernel logged (VT-d, AMD-Vi, SMMUv3).
 dmar_faults() {
-	dmesg 2>/dev/null | grep -cE 'DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault' || true
+	dmesg 2>/dev/null | grep -cE 'DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|Event logged \[IO_PAGE_FAULT|arm-smmu-v3.*event: F_' || true
 }
 
 # RX-packets and TX-packets of "show port stats all", one line per port and
@@ -597,6 +605,36 @@ run_pod_case() {
 	return 0
 }
 
+# no-msi-isolation: the bind refused with the adapter's one line, then the
+# waiver for the cases that follow.
+run_no_msi_case() {
+	local log=$work/$1.log line m p
+	for m in iommufd vfio_iommu_type1; do
+		p=/sys/module/$m/parameters/allow_unsafe_interrupts
+		[ "$(cat "$p" 2>/dev/null)" = N ] || { why="$p is not N"; return 1; }
+	done
+	(echo quit | exec_dpdk "$testpmd" -l 0-1 -n 1 --in-memory -a 0000:00:02.0 \
+		-a 0000:00:03.0 -- -i) > "$log" 2>&1
+	echo "# testpmd without MSI isolation: exit status $?"
+	# Auto mode: iommufd refused, the adapter says why and hands over to
+	# EAL's type1 container, which the kernel refuses as well.
+	line=$(grep -m1 -F "BUS_IOMMUFD: RTE_IOMMUFD_MODE=auto: using the legacy VFIO type1 container of EAL instead: 0000:00:02.0: iommufd cannot serve it: VFIO_DEVICE_BIND_IOMMUFD 0000:00:02.0 (vfio0) to iommufd" "$log")
+	case "$line" in
+	*": EPERM (the platform cannot isolate MSIs: enable interrupt remapping (CONFIG_IRQ_REMAP) or load iommufd with allow_unsafe_interrupts=1)") ;;
+	*) why="no adapter line naming the refused bind (EPERM) and its cure"; return 1 ;;
+	esac
+	echo "# $line"
+	grep -m2 -E 'EAL: 0000:00:0[23].0 failed to select IOMMU type' "$log" | sed 's/^/# /'
+	dmesg | grep -m1 -i 'interrupt remapping support' | sed 's/^/# dmesg: /'
+	grep -q 'No probed ethernet devices' "$log" || { why="testpmd probed ports although every bind was refused"; return 1; }
+	echo "# waiving MSI isolation for the cases that follow (iommufd and vfio_iommu_type1 allow_unsafe_interrupts=1): this IOMMU gives the guest no interrupt remapping"
+	dmesg | grep -m2 -E 'No southbridge IOAPIC|Disabling interrupt remapping' | sed 's/^/# dmesg: /'
+	for m in iommufd vfio_iommu_type1; do
+		echo 1 > /sys/module/$m/parameters/allow_unsafe_interrupts || { why="cannot waive for $m"; return 1; }
+	done
+	return 0
+}
+
 # iommufd-match: forwarding over coalesced mappings, and the adapter said so.
 run_match_case() {
 	local rc
@@ -633,6 +671,7 @@ for c in "${cases[@]}"; do
 	mp) run_mp_case "$c" ;;
 	pod) run_pod_case "$c" ;;
 	mismatch) run_mismatch_case "$c" ;;
+	no-msi-isolation) run_no_msi_case "$c" ;;
 	*) why="unknown case"; false ;;
 	esac
 	if [ $? = 0 ]; then

@@ -4,9 +4,10 @@
 
 /*
  * Real DMA through lib/iommufd mappings: an e1000e NIC on vfio-pci behind
- * the guest's emulated Intel VT-d transmits one frame from a TX descriptor
- * ring in mapped memory. The NIC DMA-reads the descriptor and the frame and
- * DMA-writes the descriptor's DD status bit back into our memory. Without a
+ * the guest's emulated IOMMU (Intel VT-d, AMD-Vi or Arm SMMUv3) transmits
+ * one frame from a TX descriptor ring in mapped memory. The NIC DMA-reads
+ * the descriptor and the frame and DMA-writes the descriptor's DD status
+ * bit back into our memory. Without a
  * mapping of the ring (never made, removed, or the RID switched to a page
  * table without it) the write-back must not arrive and the guest kernel
  * logs a DMAR fault for the ring's IOVA; with a read-only mapping the NIC
@@ -21,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 #include <stdbool.h>
@@ -418,22 +420,59 @@ teardown(void)
 	TEST_ASSERT_EQUAL(ring[0].status, 0, "status untouched"); \
 } while (0)
 
-/* The kernel logged a DMAR fault of the NIC at @iova for a @kind ("DMA Read"/"DMA Write"). */
+/*
+ * The kernel logged a DMA fault of the NIC at @iova: VT-d for a @kind
+ * ("DMA Read"/"DMA Write"), AMD-Vi and SMMUv3 in their own words (their
+ * fault lines carry no read/write word worth matching).
+ */
 static int
 expect_dmar_fault(const char *kind, uint64_t iova)
 {
-	char addr[16], want[96], line[512];
+	char addr[16], want[96], what[96], line[512];
+	glob_t g;
+	bool amd, smmu;
 
 	TEST_ASSERT_SUCCESS(rte_iommufd_pci_addr_parse(bdf, addr, sizeof(addr)), "address");
-	/*
-	 * "Request device [0000:00:03.0] fault addr ..." (7.x) or, before
-	 * the PCI segment was printed, "[00:03.0] ..." (6.12): match from the
-	 * bus number on (addr is DDDD:BB:DD.F).
-	 */
-	snprintf(want, sizeof(want), "%s] fault addr 0x%llx", addr + 5,
-		 (unsigned long long)iova);
-	TEST_ASSERT(kmsg_find(want, kind, line, sizeof(line), WAIT_KMSG_MS),
-		    "no kernel log line with \"%s\" and \"%s\"", want, kind);
+	amd = glob("/sys/class/iommu/*/amd-iommu", 0, NULL, &g) == 0;
+	if (amd)
+		globfree(&g);
+	smmu = !amd && glob("/sys/bus/platform/drivers/arm-smmu-v3/*", 0, NULL, &g) == 0;
+	if (smmu)
+		globfree(&g);
+	if (amd) {
+		/*
+		 * Linux would log "vfio-pci 0000:00:03.0: Event logged
+		 * [IO_PAGE_FAULT domain=... address=0x...", but QEMU's AMD-Vi
+		 * (11.1) records no event for a DMA it blocks: its page-fault
+		 * logger has no caller. The block itself is what the NIC shows
+		 * (checked by the caller); a fault line appearing here means
+		 * the emulator learnt to report them, and this test must then
+		 * expect them.
+		 */
+		snprintf(want, sizeof(want), "%s: Event logged [IO_PAGE_FAULT", addr);
+		snprintf(what, sizeof(what), "address=0x%llx ", (unsigned long long)iova);
+		TEST_ASSERT(!kmsg_find(want, what, line, sizeof(line), 2000),
+			    "QEMU's AMD-Vi now logs page faults (\"%s\"): expect them here", line);
+		printf("# AMD-Vi: no IO_PAGE_FAULT event for the blocked DMA at 0x%llx: QEMU's "
+		       "AMD-Vi records none (the NIC shows the block: no write-back)\n",
+		       (unsigned long long)iova);
+		return TEST_SUCCESS;
+	} else if (smmu) {
+		/* "arm-smmu-v3 ...: event: F_TRANSLATION client: 0000:00:03.0 sid: ... iova: 0x..." */
+		snprintf(want, sizeof(want), "client: %s ", addr);
+		snprintf(what, sizeof(what), "iova: 0x%llx ", (unsigned long long)iova);
+	} else {
+		/*
+		 * "Request device [0000:00:03.0] fault addr ..." (7.x) or,
+		 * before the PCI segment was printed, "[00:03.0] ..." (6.12):
+		 * match from the bus number on (addr is DDDD:BB:DD.F).
+		 */
+		snprintf(want, sizeof(want), "%s] fault addr 0x%llx", addr + 5,
+			 (unsigned long long)iova);
+		snprintf(what, sizeof(what), "%s", kind);
+	}
+	TEST_ASSERT(kmsg_find(want, what, line, sizeof(line), WAIT_KMSG_MS),
+		    "no kernel log line with \"%s\" and \"%s\"", want, what);
 	printf("# kernel: %s\n", line);
 	return TEST_SUCCESS;
 }
