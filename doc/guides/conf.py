@@ -2,7 +2,7 @@
 #
 # Sphinx configuration of the guides. Built by "ninja -C build doc"
 # (doc/guides/meson.build), which sets:
-#   IOMMUFD_DOC_MESSAGES  messages.rst freshly generated from the sources,
+#   IOMMUFD_DOC_MESSAGES  messages.rst freshly generated from the libraries,
 #                         read instead of the copy in this directory;
 #   IOMMUFD_DOC_API       URL of the Doxygen API reference, relative to
 #                         the HTML pages (default ../../api/html).

@@ -138,7 +138,7 @@ ctx_new(int fd, bool owned, struct rte_iommufd **ctxp)
 		pthread_mutex_destroy(&ctx->space_lock);
 		pthread_mutex_destroy(&ctx->lock);
 		free(ctx);
-		return ifd_fail(-ENOTTY, "the file does not answer iommufd ioctls",
+		return ifd_fail(-ENOTTY, IFD_WHY("the file does not answer iommufd ioctls"),
 				"iommufd fd %d", fd);
 	}
 	*ctxp = ctx;
@@ -155,16 +155,16 @@ rte_iommufd_open(struct rte_iommufd **ctxp)
 	int fd, ret;
 
 	if (ctxp == NULL)
-		return ifd_fail(-EINVAL, "NULL context pointer", "iommufd open");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL context pointer"), "iommufd open");
 	if (path == NULL || path[0] == '\0')
 		path = "/dev/iommu";
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
 		if (ret == -ENOENT)
-			hint = "no iommufd: the kernel needs CONFIG_IOMMUFD (modprobe iommufd) and an IOMMU enabled (intel_iommu=on / amd_iommu=on)";
+			hint = IFD_WHY("no iommufd: the kernel needs CONFIG_IOMMUFD (modprobe iommufd) and an IOMMU enabled (intel_iommu=on / amd_iommu=on)");
 		else if (ret == -EACCES || ret == -EPERM)
-			hint = "permission denied: run as root or give the user read-write access to the device";
+			hint = IFD_WHY("permission denied: run as root or give the user read-write access to the device");
 		return ifd_fail(ret, hint, "open %s", path);
 	}
 	ret = ctx_new(fd, true, ctxp);
@@ -177,8 +177,8 @@ int
 rte_iommufd_from_fd(int fd, bool take_ownership, struct rte_iommufd **ctxp)
 {
 	if (ctxp == NULL || fd < 0)
-		return ifd_fail(-EINVAL, ctxp == NULL ? "NULL context pointer" :
-				"negative file descriptor", "iommufd from fd %d", fd);
+		return ifd_fail(-EINVAL, ctxp == NULL ? IFD_WHY("NULL context pointer") :
+				IFD_WHY("negative file descriptor"), "iommufd from fd %d", fd);
 	return ctx_new(fd, take_ownership, ctxp);
 }
 
@@ -294,13 +294,13 @@ rte_iommufd_destroy(struct rte_iommufd *ctx, uint32_t id)
 	int ret;
 
 	if (ctx == NULL)
-		return ifd_fail(-EINVAL, "NULL context", "IOMMU_DESTROY id %u", id);
+		return ifd_fail(-EINVAL, IFD_WHY("NULL context"), "IOMMU_DESTROY id %u", id);
 	ret = ifd_ioctl(ctx->fd, IFD_IOMMU_DESTROY, &cmd);
 	if (ret == -EBUSY)
-		return ifd_fail(ret, "object still attached or referenced",
+		return ifd_fail(ret, IFD_WHY("object still attached or referenced"),
 				"IOMMU_DESTROY id %u", id);
 	if (ret == -ENOENT)
-		return ifd_fail(ret, "no object with this id", "IOMMU_DESTROY id %u", id);
+		return ifd_fail(ret, IFD_WHY("no object with this id"), "IOMMU_DESTROY id %u", id);
 	if (ret < 0)
 		return ifd_fail(ret, NULL, "IOMMU_DESTROY id %u", id);
 	return 0;
@@ -332,7 +332,7 @@ rte_iommufd_get_rlimit_mode(struct rte_iommufd *ctx, enum rte_iommufd_rlimit_mod
 	int ret;
 
 	if (ctx == NULL || mode == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "IOMMU_OPTION get RLIMIT_MODE");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "IOMMU_OPTION get RLIMIT_MODE");
 	ret = option(ctx, IFD_IOMMU_OPTION_RLIMIT_MODE, IFD_IOMMU_OPTION_OP_GET, 0, &val);
 	if (ret < 0)
 		return ifd_fail(ret, NULL, "IOMMU_OPTION get RLIMIT_MODE");
@@ -348,14 +348,14 @@ rte_iommufd_set_rlimit_mode(struct rte_iommufd *ctx, enum rte_iommufd_rlimit_mod
 
 	if (ctx == NULL || (mode != RTE_IOMMUFD_RLIMIT_PER_USER &&
 			    mode != RTE_IOMMUFD_RLIMIT_PER_PROCESS))
-		return ifd_fail(-EINVAL, "NULL context or unknown mode",
+		return ifd_fail(-EINVAL, IFD_WHY("NULL context or unknown mode"),
 				"IOMMU_OPTION set RLIMIT_MODE %d", (int)mode);
 	ret = option(ctx, IFD_IOMMU_OPTION_RLIMIT_MODE, IFD_IOMMU_OPTION_OP_SET, 0, &val);
 	if (ret == -EPERM)
-		return ifd_fail(ret, "changing the accounting mode needs CAP_SYS_RESOURCE",
+		return ifd_fail(ret, IFD_WHY("changing the accounting mode needs CAP_SYS_RESOURCE"),
 				"IOMMU_OPTION set RLIMIT_MODE %d", (int)mode);
 	if (ret == -EBUSY)
-		return ifd_fail(ret, "mappings already exist in this iommufd",
+		return ifd_fail(ret, IFD_WHY("mappings already exist in this iommufd"),
 				"IOMMU_OPTION set RLIMIT_MODE %d", (int)mode);
 	if (ret < 0)
 		return ifd_fail(ret, NULL, "IOMMU_OPTION set RLIMIT_MODE %d", (int)mode);
@@ -369,11 +369,11 @@ rte_iommufd_ioas_set_huge_pages(struct rte_iommufd_ioas *ioas, bool enable)
 	int ret;
 
 	if (ioas == NULL)
-		return ifd_fail(-EINVAL, "NULL IOAS", "IOMMU_OPTION set HUGE_PAGES");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL IOAS"), "IOMMU_OPTION set HUGE_PAGES");
 	ret = option(ioas->ctx, IFD_IOMMU_OPTION_HUGE_PAGES, IFD_IOMMU_OPTION_OP_SET,
 		     ioas->id, &val);
 	if (ret == -EBUSY)
-		return ifd_fail(ret, "devices are already attached to this IOAS",
+		return ifd_fail(ret, IFD_WHY("devices are already attached to this IOAS"),
 				"IOMMU_OPTION set HUGE_PAGES ioas %u = %d", ioas->id, enable);
 	if (ret < 0)
 		return ifd_fail(ret, NULL, "IOMMU_OPTION set HUGE_PAGES ioas %u = %d",
@@ -388,7 +388,7 @@ rte_iommufd_ioas_get_huge_pages(struct rte_iommufd_ioas *ioas, bool *enabled)
 	int ret;
 
 	if (ioas == NULL || enabled == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "IOMMU_OPTION get HUGE_PAGES");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "IOMMU_OPTION get HUGE_PAGES");
 	ret = option(ioas->ctx, IFD_IOMMU_OPTION_HUGE_PAGES, IFD_IOMMU_OPTION_OP_GET,
 		     ioas->id, &val);
 	if (ret < 0)

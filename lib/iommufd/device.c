@@ -47,20 +47,20 @@ rte_iommufd_pci_addr_parse(const char *in, char *out, size_t len)
 	int colons = 0;
 
 	if (in == NULL || out == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "PCI address parse");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "PCI address parse");
 	for (p = in; *p != '\0'; p++)
 		colons += *p == ':';
 	p = in;
 	if ((colons == 2 && !hex_field(&p, 4, ':', &dom)) || colons < 1 || colons > 2 ||
 	    !hex_field(&p, 2, ':', &bus) || !hex_field(&p, 2, '.', &dev) ||
 	    !hex_field(&p, 1, '\0', &fn))
-		return ifd_fail(-EINVAL, "expected DDDD:BB:DD.F or BB:DD.F in hexadecimal",
+		return ifd_fail(-EINVAL, IFD_WHY("expected DDDD:BB:DD.F or BB:DD.F in hexadecimal"),
 				"PCI address \"%s\"", in);
 	if (dev > 0x1f || fn > 7)
-		return ifd_fail(-EINVAL, "a field is out of range (device <= 1f, function <= 7)",
+		return ifd_fail(-EINVAL, IFD_WHY("a field is out of range (device <= 1f, function <= 7)"),
 				"PCI address \"%s\"", in);
 	if (len < 13)
-		return ifd_fail(-ENAMETOOLONG, "output buffer shorter than 13 bytes",
+		return ifd_fail(-ENAMETOOLONG, IFD_WHY("output buffer shorter than 13 bytes"),
 				"PCI address \"%s\"", in);
 	snprintf(out, len, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
 	return 0;
@@ -107,7 +107,7 @@ rte_iommufd_device_find_cdev(const char *bdf, const char *sysfs_root, char *name
 	int ret;
 
 	if (bdf == NULL || name == NULL || len == 0)
-		return ifd_fail(-EINVAL, "NULL argument", "VFIO cdev lookup");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "VFIO cdev lookup");
 	ret = rte_iommufd_pci_addr_parse(bdf, addr, sizeof(addr));
 	if (ret < 0)
 		return ret;
@@ -115,16 +115,16 @@ rte_iommufd_device_find_cdev(const char *bdf, const char *sysfs_root, char *name
 		sysfs_root = "/sys";
 	if (!path_join(devdir, sizeof(devdir), sysfs_root, "bus/pci/devices") ||
 	    !path_join(devdir, sizeof(devdir), strcpy(vdir, devdir), addr))
-		return ifd_fail(-ENAMETOOLONG, "sysfs root path too long", "VFIO cdev lookup %s", addr);
+		return ifd_fail(-ENAMETOOLONG, IFD_WHY("sysfs root path too long"), "VFIO cdev lookup %s", addr);
 	if (stat(devdir, &st) != 0) {
 		/* Only a missing entry means a missing device (not e.g. ENOMEM). */
 		if (errno != ENOENT && errno != ENOTDIR)
 			return ifd_fail(-errno, NULL, "VFIO cdev lookup %s: %s", addr, devdir);
-		return ifd_fail(-ENODEV, "no such PCI device (check the address with lspci)",
+		return ifd_fail(-ENODEV, IFD_WHY("no such PCI device (check the address with lspci)"),
 				"VFIO cdev lookup %s", addr);
 	}
 	if (!path_join(vdir, sizeof(vdir), devdir, "vfio-dev"))
-		return ifd_fail(-ENAMETOOLONG, "sysfs root path too long", "VFIO cdev lookup %s", addr);
+		return ifd_fail(-ENAMETOOLONG, IFD_WHY("sysfs root path too long"), "VFIO cdev lookup %s", addr);
 	d = opendir(vdir);
 	if (d == NULL) {
 		if (errno != ENOENT)
@@ -132,17 +132,15 @@ rte_iommufd_device_find_cdev(const char *bdf, const char *sysfs_root, char *name
 		pci_driver_name(devdir, drv, sizeof(drv));
 		if (strcmp(drv, "vfio-pci") == 0)
 			return ifd_fail(-ENOTSUP,
-					"bound to vfio-pci but the kernel has no VFIO device cdevs (CONFIG_VFIO_DEVICE_CDEV, Linux 6.6+)",
+					IFD_WHY("bound to vfio-pci but the kernel has no VFIO device cdevs (CONFIG_VFIO_DEVICE_CDEV, Linux 6.6+)"),
 					"VFIO cdev lookup %s", addr);
 		if (drv[0] == '\0')
 			return ifd_fail(-ENXIO,
-					"no driver bound: echo vfio-pci > .../driver_override; echo <addr> > /sys/bus/pci/drivers_probe",
+					IFD_WHY("no driver bound: echo vfio-pci > .../driver_override; echo <addr> > /sys/bus/pci/drivers_probe"),
 					"VFIO cdev lookup %s", addr);
-		ret = -ENXIO;
-		snprintf(vdir, sizeof(vdir),
-			 "bound to %s, not vfio-pci: unbind it and bind vfio-pci (driver_override + drivers_probe)",
-			 drv);
-		return ifd_fail(ret, vdir, "VFIO cdev lookup %s", addr);
+		return ifd_fail(-ENXIO, IFD_WHYF(vdir, sizeof(vdir),
+				"bound to %s, not vfio-pci: unbind it and bind vfio-pci (driver_override + drivers_probe)",
+				drv), "VFIO cdev lookup %s", addr);
 	}
 	ret = -ENOTSUP;
 	while ((de = readdir(d)) != NULL) {
@@ -158,9 +156,9 @@ rte_iommufd_device_find_cdev(const char *bdf, const char *sysfs_root, char *name
 	}
 	closedir(d);
 	if (ret == -ENAMETOOLONG)
-		return ifd_fail(ret, "output buffer too small", "VFIO cdev lookup %s", addr);
+		return ifd_fail(ret, IFD_WHY("output buffer too small"), "VFIO cdev lookup %s", addr);
 	if (ret < 0)
-		return ifd_fail(ret, "the vfio-dev directory holds no vfioN entry",
+		return ifd_fail(ret, IFD_WHY("the vfio-dev directory holds no vfioN entry"),
 				"VFIO cdev lookup %s", addr);
 	return 0;
 }
@@ -186,7 +184,7 @@ rte_iommufd_device_create(struct rte_iommufd *ctx, const char *name, uint32_t de
 
 	if (ctx == NULL || name == NULL || ops == NULL || devp == NULL ||
 	    ops->attach == NULL || ops->detach == NULL)
-		return ifd_fail(-EINVAL, "NULL argument or incomplete backend operations",
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument or incomplete backend operations"),
 				"device create %s", name != NULL ? name : "(null)");
 	dev = calloc(1, sizeof(*dev));
 	if (dev == NULL)
@@ -224,17 +222,17 @@ bind_hint(int err, bool token)
 {
 	switch (err) {
 	case -EACCES:
-		return token ? "the VF token does not match the one set on the PF" :
-			"a VF token is required (the PF is bound to vfio-pci with a token), or permission denied";
+		return token ? IFD_WHY("the VF token does not match the one set on the PF") :
+			IFD_WHY("a VF token is required (the PF is bound to vfio-pci with a token), or permission denied");
 	case -EBUSY:
-		return "the device is in use: opened through its VFIO group, or its IOMMU group is owned by another iommufd";
+		return IFD_WHY("the device is in use: opened through its VFIO group, or its IOMMU group is owned by another iommufd");
 	case -EPERM:
-		return "the platform cannot isolate MSIs: enable interrupt remapping (CONFIG_IRQ_REMAP) or load iommufd with allow_unsafe_interrupts=1";
+		return IFD_WHY("the platform cannot isolate MSIs: enable interrupt remapping (CONFIG_IRQ_REMAP) or load iommufd with allow_unsafe_interrupts=1");
 	case -EINVAL:
-		return "VF token given to a device that is not a VF or PF, the kernel predates bind tokens (6.17), or the device is open elsewhere";
+		return IFD_WHY("VF token given to a device that is not a VF or PF, the kernel predates bind tokens (6.17), or the device is open elsewhere");
 	case -EBADF:
 	case -EBADFD:
-		return "the iommufd descriptor is not valid";
+		return IFD_WHY("the iommufd descriptor is not valid");
 	default:
 		return NULL;
 	}
@@ -275,7 +273,7 @@ rte_iommufd_device_open(struct rte_iommufd *ctx, const char *bdf,
 	int fd, ret;
 
 	if (ctx == NULL || bdf == NULL || devp == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "device open");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "device open");
 	if (params != NULL) {
 		sysfs_root = params->sysfs_root;
 		if (params->dev_root != NULL)
@@ -290,14 +288,14 @@ rte_iommufd_device_open(struct rte_iommufd *ctx, const char *bdf,
 		return ret;
 	if (!path_join(path, sizeof(path), dev_root, "vfio/devices") ||
 	    !path_join(path + strlen(path), sizeof(path) - strlen(path), "", cdev))
-		return ifd_fail(-ENAMETOOLONG, "device root path too long", "device open %s", addr);
+		return ifd_fail(-ENAMETOOLONG, IFD_WHY("device root path too long"), "device open %s", addr);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
 		return ifd_fail(ret, ret == -EACCES || ret == -EPERM ?
-				"permission denied: run as root or grant access to the cdev" :
-				ret == -ENOENT ? "the cdev node is missing (devtmpfs not mounted?)" :
-				ret == -EBUSY ? "the device is open elsewhere" : NULL,
+				IFD_WHY("permission denied: run as root or grant access to the cdev") :
+				ret == -ENOENT ? IFD_WHY("the cdev node is missing (devtmpfs not mounted?)") :
+				ret == -EBUSY ? IFD_WHY("the device is open elsewhere") : NULL,
 				"open %s for %s", path, addr);
 	}
 	bind.iommufd = ctx->fd;
@@ -314,7 +312,7 @@ rte_iommufd_device_open(struct rte_iommufd *ctx, const char *bdf,
 		 */
 		close(fd);
 		return ifd_fail(-EBUSY,
-				"the device is in use by another process or iommufd (the kernel answered EINVAL: one open at a time)",
+				IFD_WHY("the device is in use by another process or iommufd (the kernel answered EINVAL: one open at a time)"),
 				"VFIO_DEVICE_BIND_IOMMUFD %s (%s) to iommufd %d", addr, cdev, ctx->fd);
 	}
 	if (ret < 0) {
@@ -426,22 +424,25 @@ rte_iommufd_device_attach(struct rte_iommufd_device *dev, uint32_t pt_id,
 	int ret;
 
 	if (dev == NULL)
-		return ifd_fail(-EINVAL, "NULL device", "attach");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL device"), "attach");
 	if (pt_id == 0)
-		return ifd_fail(-EINVAL, "page table id 0 is never valid", "attach %s -> pt 0",
+		return ifd_fail(-EINVAL, IFD_WHY("page table id 0 is never valid"), "attach %s -> pt 0",
 				dev->name);
 	ret = dev->ops->attach(dev, RTE_IOMMUFD_NO_PASID, &id);
 	if (ret < 0) {
 		if (ret == -EINVAL && !pt_is_pasid_hwpt(dev->ctx, pt_id, &known))
 			hint = known ?
-				"incompatible page table; if PASIDs are attached, the RID needs a HWPT allocated with ALLOC_PASID" :
-				"incompatible page table (an IOAS gets an automatic page table without PASID support: use a HWPT allocated with ALLOC_PASID when PASIDs are attached)";
+				IFD_WHY("incompatible page table; if PASIDs are attached, the RID needs a HWPT allocated with ALLOC_PASID") :
+				IFD_WHY("incompatible page table (an IOAS gets an automatic page table without PASID support: use a HWPT allocated with ALLOC_PASID when PASIDs are attached)");
 		else if (ret == -ENOENT)
-			hint = "no IOAS or HWPT with this id";
+			hint = IFD_WHY("no IOAS or HWPT with this id");
 		else if (ret == -EADDRINUSE)
-			hint = "a reserved region of the device (e.g. the MSI window) overlaps IOVAs pinned with allow_iovas or already mapped";
-		return ifd_fail(ret, hint, "%s %s (dev %u) -> pt %u",
-				dev->rid_hwpt ? "replace" : "attach", dev->name, dev->dev_id, pt_id);
+			hint = IFD_WHY("a reserved region of the device (e.g. the MSI window) overlaps IOVAs pinned with allow_iovas or already mapped");
+		if (dev->rid_hwpt != 0)
+			return ifd_fail(ret, hint, "replace %s (dev %u) -> pt %u", dev->name,
+					dev->dev_id, pt_id);
+		return ifd_fail(ret, hint, "attach %s (dev %u) -> pt %u", dev->name, dev->dev_id,
+				pt_id);
 	}
 	ifd_log(RTE_IOMMUFD_LOG_DEBUG, "%s %s -> pt %u: hwpt %u",
 		dev->rid_hwpt ? "replace" : "attach", dev->name, pt_id, id);
@@ -457,7 +458,7 @@ rte_iommufd_device_detach(struct rte_iommufd_device *dev)
 	int ret;
 
 	if (dev == NULL)
-		return ifd_fail(-EINVAL, "NULL device", "detach");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL device"), "detach");
 	ret = dev->ops->detach(dev, RTE_IOMMUFD_NO_PASID);
 	if (ret < 0)
 		return ifd_fail(ret, NULL, "detach %s (dev %u)", dev->name, dev->dev_id);
@@ -465,68 +466,66 @@ rte_iommufd_device_detach(struct rte_iommufd_device *dev)
 	return 0;
 }
 
-/* Refuse PASIDs the device cannot take, before asking the kernel. */
-int
-ifd_check_pasid(struct rte_iommufd_device *dev, const char *op, uint32_t pasid, uint32_t pt_id)
+/* Why @dev cannot take @pasid (a reason, with its values in @buf of @len
+ * bytes), with the errno in @err; NULL if it can. */
+const char *
+ifd_pasid_refused(const struct rte_iommufd_device *dev, uint32_t pasid, int *err,
+		char *buf, size_t len)
 {
-	unsigned int w;
+	unsigned int w = dev->hw_info.max_pasid_log2;
 
-	if (pasid == RTE_IOMMUFD_NO_PASID)
-		return ifd_fail(-EINVAL, "PASID 0 is the RID (IOMMU_NO_PASID): use rte_iommufd_device_attach()/detach()",
-				"%s %s pasid 0 -> hwpt %u", op, dev->name, pt_id);
+	*err = -EOPNOTSUPP;
+	if (pasid == RTE_IOMMUFD_NO_PASID) {
+		*err = -EINVAL;
+		return IFD_WHY("PASID 0 is the RID (IOMMU_NO_PASID): use rte_iommufd_device_attach()/detach()");
+	}
 	if (!(dev->ctx->features & RTE_IOMMUFD_FEAT_PASID))
-		return ifd_fail(-EOPNOTSUPP, "kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)",
-				"%s %s pasid %u", op, dev->name, pasid);
+		return IFD_WHY("kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)");
 	if (!dev->hw_info_valid)
-		return 0;
-	w = dev->hw_info.max_pasid_log2;
-	if (w == 0) {
-		char hint[160];
-
-		snprintf(hint, sizeof(hint), "device has no usable PASID, out_max_pasid_log2 = 0: %s",
-			 rte_iommufd_pasid_reason_str(dev->hw_info.pasid_reason));
-		return ifd_fail(-EOPNOTSUPP, hint, "%s %s pasid %u", op, dev->name, pasid);
-	}
+		return NULL;
+	if (w == 0)
+		return IFD_WHYF(buf, len, "device has no usable PASID, out_max_pasid_log2 = 0: %s",
+				rte_iommufd_pasid_reason_str(dev->hw_info.pasid_reason));
 	if (w < 32 && pasid >= (1u << w)) {
-		char hint[128];
-
-		snprintf(hint, sizeof(hint), "beyond the device's PASID width: usable 1..%u (out_max_pasid_log2 %u)",
-			 (1u << w) - 1, w);
-		return ifd_fail(-ERANGE, hint, "%s %s pasid %u", op, dev->name, pasid);
+		*err = -ERANGE;
+		return IFD_WHYF(buf, len,
+				"beyond the device's PASID width: usable 1..%u (out_max_pasid_log2 %u)",
+				(1u << w) - 1, w);
 	}
-	return 0;
+	return NULL;
 }
 
 int
 rte_iommufd_device_pasid_attach(struct rte_iommufd_device *dev, uint32_t pasid,
 		uint32_t pt_id, uint32_t *out_hwpt_id)
 {
-	const char *hint = NULL;
+	const char *hint = NULL, *why;
 	uint32_t id = pt_id, rid_flags = 0;
+	char buf[160];
 	bool known;
 	int ret;
 
 	if (dev == NULL)
-		return ifd_fail(-EINVAL, "NULL device", "PASID attach");
-	ret = ifd_check_pasid(dev, "PASID attach", pasid, pt_id);
-	if (ret < 0)
-		return ret;
+		return ifd_fail(-EINVAL, IFD_WHY("NULL device"), "PASID attach");
+	why = ifd_pasid_refused(dev, pasid, &ret, buf, sizeof(buf));
+	if (why != NULL)
+		return ifd_fail(ret, why, "PASID attach %s pasid %u", dev->name, pasid);
 	ret = dev->ops->attach(dev, pasid, &id);
 	if (ret < 0) {
 		if (ret == -EINVAL) {
 			if (!pt_is_pasid_hwpt(dev->ctx, pt_id, &known))
-				hint = known ? "page table was not allocated for PASID use" :
-					"not a HWPT allocated for PASID use (an IOAS id gets a page table without PASID support)";
+				hint = known ? IFD_WHY("page table was not allocated for PASID use") :
+					IFD_WHY("not a HWPT allocated for PASID use (an IOAS id gets a page table without PASID support)");
 			else if (dev->rid_hwpt != 0 &&
 				 ifd_hwpt_lookup(dev->ctx, dev->rid_hwpt, &rid_flags) &&
 				 !(rid_flags & RTE_IOMMUFD_HWPT_ALLOC_PASID))
-				hint = "the RID is attached to a page table not allocated for PASID use";
+				hint = IFD_WHY("the RID is attached to a page table not allocated for PASID use");
 			else if (dev->rid_hwpt != 0 && !known)
-				hint = "the RID's page table may not be PASID-compatible";
+				hint = IFD_WHY("the RID's page table may not be PASID-compatible");
 		} else if (ret == -ENOENT) {
-			hint = "no HWPT with this id";
+			hint = IFD_WHY("no HWPT with this id");
 		} else if (ret == -EOPNOTSUPP) {
-			hint = "the device's driver has no PASID operations";
+			hint = IFD_WHY("the device's driver has no PASID operations");
 		}
 		return ifd_fail(ret, hint, "PASID attach %s pasid %u -> hwpt %u",
 				dev->name, pasid, pt_id);
@@ -541,13 +540,15 @@ rte_iommufd_device_pasid_attach(struct rte_iommufd_device *dev, uint32_t pasid,
 int
 rte_iommufd_device_pasid_detach(struct rte_iommufd_device *dev, uint32_t pasid)
 {
+	const char *why;
+	char buf[160];
 	int ret;
 
 	if (dev == NULL)
-		return ifd_fail(-EINVAL, "NULL device", "PASID detach");
-	ret = ifd_check_pasid(dev, "PASID detach", pasid, 0);
-	if (ret < 0)
-		return ret;
+		return ifd_fail(-EINVAL, IFD_WHY("NULL device"), "PASID detach");
+	why = ifd_pasid_refused(dev, pasid, &ret, buf, sizeof(buf));
+	if (why != NULL)
+		return ifd_fail(ret, why, "PASID detach %s pasid %u", dev->name, pasid);
 	ret = dev->ops->detach(dev, pasid);
 	if (ret < 0)
 		return ifd_fail(ret, NULL, "PASID detach %s pasid %u", dev->name, pasid);

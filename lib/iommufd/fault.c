@@ -25,9 +25,9 @@ rte_iommufd_fault_alloc(struct rte_iommufd *ctx, struct rte_iommufd_fault **faul
 	int ret;
 
 	if (ctx == NULL || faultp == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "IOMMU_FAULT_QUEUE_ALLOC");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "IOMMU_FAULT_QUEUE_ALLOC");
 	if (!(ctx->features & RTE_IOMMUFD_FEAT_FAULT_QUEUE))
-		return ifd_fail(-EOPNOTSUPP, "the kernel has no fault queues (Linux 6.11+)",
+		return ifd_fail(-EOPNOTSUPP, IFD_WHY("the kernel has no fault queues (Linux 6.11+)"),
 				"IOMMU_FAULT_QUEUE_ALLOC");
 	fault = calloc(1, sizeof(*fault));
 	if (fault == NULL)
@@ -58,7 +58,7 @@ rte_iommufd_fault_free(struct rte_iommufd_fault *fault)
 		return 0;
 	/* The handle's reference keeps the context (and its fd) until here. */
 	if (ifd_hwpt_uses_fault(fault->ctx, fault->id))
-		return ifd_fail(-EBUSY, "a HWPT still delivers faults to it; free the HWPT first",
+		return ifd_fail(-EBUSY, IFD_WHY("a HWPT still delivers faults to it; free the HWPT first"),
 				"IOMMU_DESTROY fault %u", fault->id);
 	/* The open queue file holds a reference: IOMMU_DESTROY is EBUSY before close. */
 	if (fault->fd >= 0)
@@ -67,7 +67,7 @@ rte_iommufd_fault_free(struct rte_iommufd_fault *fault)
 	cmd.id = fault->id;
 	ret = ifd_ioctl(fault->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
 	if (ret == -EBUSY)
-		return ifd_fail(ret, "a HWPT allocated outside this library still delivers faults to it (the queue's descriptor is closed); free the HWPT first",
+		return ifd_fail(ret, IFD_WHY("a HWPT allocated outside this library still delivers faults to it (the queue's descriptor is closed); free the HWPT first"),
 				"IOMMU_DESTROY fault %u", fault->id);
 	if (ret < 0 && ret != -ENOENT)
 		return ifd_fail(ret, NULL, "IOMMU_DESTROY fault %u", fault->id);
@@ -96,9 +96,9 @@ rte_iommufd_fault_parse(const void *buf, size_t len,
 	size_t n, i;
 
 	if (buf == NULL || recs == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "fault record parse");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "fault record parse");
 	if (len % RTE_IOMMUFD_FAULT_RECORD_SIZE != 0)
-		return ifd_fail(-EINVAL, "length is not a multiple of the 40-byte record",
+		return ifd_fail(-EINVAL, IFD_WHY("length is not a multiple of the 40-byte record"),
 				"fault record parse (%zu bytes)", len);
 	n = len / RTE_IOMMUFD_FAULT_RECORD_SIZE;
 	if (n > max)
@@ -110,7 +110,7 @@ rte_iommufd_fault_parse(const void *buf, size_t len,
 		memcpy(&k, p + i * sizeof(k), sizeof(k));
 		if ((k.flags & ~PGFAULT_FLAGS_ALL) || (k.perm & ~PGFAULT_PERM_ALL) ||
 		    k.__reserved != 0)
-			return ifd_fail(-EINVAL, "unknown flag or permission bits, or non-zero reserved field",
+			return ifd_fail(-EINVAL, IFD_WHY("unknown flag or permission bits, or non-zero reserved field"),
 					"fault record %zu (flags 0x%x perm 0x%x)", i, k.flags, k.perm);
 		recs[i].flags = k.flags;
 		recs[i].dev_id = k.dev_id;
@@ -133,7 +133,7 @@ rte_iommufd_fault_read(struct rte_iommufd_fault *fault,
 	int ret;
 
 	if (fault == NULL || recs == NULL || max == 0)
-		return ifd_fail(-EINVAL, "NULL argument or zero capacity", "fault queue read");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument or zero capacity"), "fault queue read");
 	buf = calloc(max, sizeof(*buf));
 	if (buf == NULL)
 		return ifd_fail(-ENOMEM, NULL, "fault queue %u read", fault->id);
@@ -145,7 +145,7 @@ rte_iommufd_fault_read(struct rte_iommufd_fault *fault,
 		if (ret == -EAGAIN)
 			return 0;
 		return ifd_fail(ret, ret == -EMSGSIZE || ret == -EINVAL ?
-				"the next fault group does not fit: read with more room" : NULL,
+				IFD_WHY("the next fault group does not fit: read with more room") : NULL,
 				"fault queue %u read (room for %u records)", fault->id, max);
 	}
 	ret = rte_iommufd_fault_parse(buf, (size_t)rd, recs, max);
@@ -162,11 +162,11 @@ rte_iommufd_fault_respond(struct rte_iommufd_fault *fault, uint32_t cookie,
 
 	if (fault == NULL || (code != RTE_IOMMUFD_FAULT_SUCCESS &&
 			      code != RTE_IOMMUFD_FAULT_INVALID))
-		return ifd_fail(-EINVAL, "NULL queue or unknown response code",
+		return ifd_fail(-EINVAL, IFD_WHY("NULL queue or unknown response code"),
 				"fault queue respond cookie %u", cookie);
 	wr = write(fault->fd, &resp, sizeof(resp));
 	if (wr < 0)
-		return ifd_fail(-errno, errno == EINVAL ? "no pending group with this cookie" : NULL,
+		return ifd_fail(-errno, errno == EINVAL ? IFD_WHY("no pending group with this cookie") : NULL,
 				"fault queue %u respond cookie %u code %d", fault->id, cookie, code);
 	return 0;
 }

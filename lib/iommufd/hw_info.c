@@ -17,13 +17,13 @@ rte_iommufd_pasid_reason_str(enum rte_iommufd_pasid_reason reason)
 	case RTE_IOMMUFD_PASID_USABLE:
 		return "PASIDs usable";
 	case RTE_IOMMUFD_PASID_KERNEL_TOO_OLD:
-		return "kernel: no PASID reporting in IOMMU_GET_HW_INFO (needs Linux 6.15+)";
+		return IFD_WHY("kernel: no PASID reporting in IOMMU_GET_HW_INFO (needs Linux 6.15+)");
 	case RTE_IOMMUFD_PASID_NOT_SUPPORTED:
-		return "the device or its IOMMU has no PASID support, or PASID is not enabled";
+		return IFD_WHY("the device or its IOMMU has no PASID support, or PASID is not enabled");
 	case RTE_IOMMUFD_PASID_NO_HW_INFO:
-		return "the kernel has no IOMMU_GET_HW_INFO (needs Linux 6.6 or later)";
+		return IFD_WHY("the kernel has no IOMMU_GET_HW_INFO (needs Linux 6.6 or later)");
 	case RTE_IOMMUFD_PASID_KERNEL_NO_ATTACH:
-		return "kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)";
+		return IFD_WHY("kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)");
 	}
 	return "unknown reason";
 }
@@ -74,7 +74,7 @@ rte_iommufd_device_hw_info(struct rte_iommufd_device *dev, struct rte_iommufd_hw
 	int ret;
 
 	if (dev == NULL || info == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "IOMMU_GET_HW_INFO");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "IOMMU_GET_HW_INFO");
 	if (!(dev->ctx->features & RTE_IOMMUFD_FEAT_HW_INFO)) {
 		memset(info, 0, sizeof(*info));
 		info->pasid_reason = RTE_IOMMUFD_PASID_NO_HW_INFO;
@@ -95,7 +95,7 @@ rte_iommufd_device_hw_info(struct rte_iommufd_device *dev, struct rte_iommufd_hw
 		ret = ifd_ioctl(dev->ctx->fd, IFD_IOMMU_GET_HW_INFO, &cmd);
 	}
 	if (ret < 0)
-		return ifd_fail(ret, ret == -ENOENT ? "no such device id in this iommufd" : NULL,
+		return ifd_fail(ret, ret == -ENOENT ? IFD_WHY("no such device id in this iommufd") : NULL,
 				"IOMMU_GET_HW_INFO %s (dev %u)", dev->name, dev->dev_id);
 	ifd_hw_info_decode(&cmd, dev->ctx->features, data, info);
 	ifd_log(RTE_IOMMUFD_LOG_DEBUG,

@@ -18,16 +18,16 @@ hwpt_alloc_hint(int err, uint32_t flags)
 	switch (err) {
 	case -EOPNOTSUPP:
 		if (flags & RTE_IOMMUFD_HWPT_DIRTY_TRACKING)
-			return "the device's IOMMU has no dirty tracking, or another requested flag is unsupported";
+			return IFD_WHY("the device's IOMMU has no dirty tracking, or another requested flag is unsupported");
 		if (flags & RTE_IOMMUFD_HWPT_ALLOC_PASID)
-			return "the device's IOMMU has no PASID support, or another requested flag is unsupported";
+			return IFD_WHY("the device's IOMMU has no PASID support, or another requested flag is unsupported");
 		if (flags & RTE_IOMMUFD_HWPT_NEST_PARENT)
-			return "the device's IOMMU cannot nest page tables";
-		return "unsupported flag or data type for this IOMMU";
+			return IFD_WHY("the device's IOMMU cannot nest page tables");
+		return IFD_WHY("unsupported flag or data type for this IOMMU");
 	case -ENOENT:
-		return "no such device";
+		return IFD_WHY("no such device");
 	case -EINVAL:
-		return "the page table id is not an IOAS or nesting parent, or the flags do not combine";
+		return IFD_WHY("the page table id is not an IOAS or nesting parent, or the flags do not combine");
 	default:
 		return NULL;
 	}
@@ -44,26 +44,26 @@ rte_iommufd_hwpt_alloc_ex(struct rte_iommufd_device *dev, uint32_t pt_id,
 	int ret;
 
 	if (dev == NULL || params == NULL || hwptp == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "IOMMU_HWPT_ALLOC");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "IOMMU_HWPT_ALLOC");
 	flags = params->flags;
 	if (params->fault != NULL)
 		flags |= RTE_IOMMUFD_HWPT_FAULT_ID_VALID;
 	if (flags & ~HWPT_FLAGS_ALL)
-		return ifd_fail(-EINVAL, "unknown HWPT flags", "IOMMU_HWPT_ALLOC %s pt %u flags 0x%x",
+		return ifd_fail(-EINVAL, IFD_WHY("unknown HWPT flags"), "IOMMU_HWPT_ALLOC %s pt %u flags 0x%x",
 				dev->name, pt_id, flags);
 	if ((flags & RTE_IOMMUFD_HWPT_FAULT_ID_VALID) && params->fault == NULL)
-		return ifd_fail(-EINVAL, "FAULT_ID_VALID without a fault queue",
+		return ifd_fail(-EINVAL, IFD_WHY("FAULT_ID_VALID without a fault queue"),
 				"IOMMU_HWPT_ALLOC %s pt %u", dev->name, pt_id);
 	if ((params->data_len != 0) != (params->data != NULL) ||
 	    (params->data_type != 0) != (params->data_len != 0))
-		return ifd_fail(-EINVAL, "vendor data type, length and pointer must be given together",
+		return ifd_fail(-EINVAL, IFD_WHY("vendor data type, length and pointer must be given together"),
 				"IOMMU_HWPT_ALLOC %s pt %u", dev->name, pt_id);
 	if (!(dev->ctx->features & RTE_IOMMUFD_FEAT_HWPT_ALLOC))
-		return ifd_fail(-EOPNOTSUPP, "the kernel has no IOMMU_HWPT_ALLOC (Linux 6.6+)",
+		return ifd_fail(-EOPNOTSUPP, IFD_WHY("the kernel has no IOMMU_HWPT_ALLOC (Linux 6.6+)"),
 				"IOMMU_HWPT_ALLOC %s", dev->name);
 	if ((flags & RTE_IOMMUFD_HWPT_ALLOC_PASID) &&
 	    !(dev->ctx->features & RTE_IOMMUFD_FEAT_PASID))
-		return ifd_fail(-EOPNOTSUPP, "kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)",
+		return ifd_fail(-EOPNOTSUPP, IFD_WHY("kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)"),
 				"IOMMU_HWPT_ALLOC %s pt %u flags 0x%x", dev->name, pt_id, flags);
 
 	hwpt = calloc(1, sizeof(*hwpt));
@@ -104,7 +104,7 @@ rte_iommufd_hwpt_alloc(struct rte_iommufd_device *dev, uint32_t pt_id, uint32_t 
 	struct rte_iommufd_hwpt_params params = { .flags = flags };
 
 	if (flags & RTE_IOMMUFD_HWPT_FAULT_ID_VALID)
-		return ifd_fail(-EINVAL, "FAULT_ID_VALID needs a fault queue: use rte_iommufd_hwpt_alloc_ex()",
+		return ifd_fail(-EINVAL, IFD_WHY("FAULT_ID_VALID needs a fault queue: use rte_iommufd_hwpt_alloc_ex()"),
 				"IOMMU_HWPT_ALLOC %s pt %u", rte_iommufd_device_name(dev), pt_id);
 	return rte_iommufd_hwpt_alloc_ex(dev, pt_id, &params, hwptp);
 }
@@ -121,7 +121,7 @@ rte_iommufd_hwpt_free(struct rte_iommufd_hwpt *hwpt)
 	cmd.id = hwpt->id;
 	ret = ifd_ioctl(hwpt->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
 	if (ret == -EBUSY)
-		return ifd_fail(ret, "still attached to a device RID or PASID; detach first",
+		return ifd_fail(ret, IFD_WHY("still attached to a device RID or PASID; detach first"),
 				"IOMMU_DESTROY hwpt %u", hwpt->id);
 	if (ret < 0 && ret != -ENOENT)
 		return ifd_fail(ret, NULL, "IOMMU_DESTROY hwpt %u", hwpt->id);
@@ -150,14 +150,14 @@ rte_iommufd_hwpt_set_dirty_tracking(struct rte_iommufd_hwpt *hwpt, bool enable)
 	int ret;
 
 	if (hwpt == NULL)
-		return ifd_fail(-EINVAL, "NULL HWPT", "IOMMU_HWPT_SET_DIRTY_TRACKING");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL HWPT"), "IOMMU_HWPT_SET_DIRTY_TRACKING");
 	cmd.flags = enable ? IFD_IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0;
 	cmd.hwpt_id = hwpt->id;
 	ret = ifd_ioctl(hwpt->ctx->fd, IFD_IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
 	if (ret < 0)
 		return ifd_fail(ret, (ret == -EOPNOTSUPP || ret == -EINVAL) &&
 				!(hwpt->flags & RTE_IOMMUFD_HWPT_DIRTY_TRACKING) ?
-				"the HWPT was not allocated with DIRTY_TRACKING" : NULL,
+				IFD_WHY("the HWPT was not allocated with DIRTY_TRACKING") : NULL,
 				"IOMMU_HWPT_SET_DIRTY_TRACKING hwpt %u %s", hwpt->id,
 				enable ? "on" : "off");
 	return 0;
@@ -171,10 +171,10 @@ rte_iommufd_hwpt_get_dirty_bitmap(struct rte_iommufd_hwpt *hwpt, uint64_t iova,
 	int ret;
 
 	if (hwpt == NULL || bitmap == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "IOMMU_HWPT_GET_DIRTY_BITMAP");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "IOMMU_HWPT_GET_DIRTY_BITMAP");
 	if (page_size < 4096 || (page_size & (page_size - 1)) != 0 || len == 0 ||
 	    iova % page_size != 0)
-		return ifd_fail(-EINVAL, "page size must be a power of two >= 4096, the range non-empty and aligned to it",
+		return ifd_fail(-EINVAL, IFD_WHY("page size must be a power of two >= 4096, the range non-empty and aligned to it"),
 				"IOMMU_HWPT_GET_DIRTY_BITMAP hwpt %u iova 0x%llx len 0x%llx page 0x%llx",
 				hwpt->id, (unsigned long long)iova, (unsigned long long)len,
 				(unsigned long long)page_size);

@@ -19,7 +19,7 @@ rte_iommufd_ioas_alloc(struct rte_iommufd *ctx, struct rte_iommufd_ioas **ioasp)
 	int ret;
 
 	if (ctx == NULL || ioasp == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "IOMMU_IOAS_ALLOC");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "IOMMU_IOAS_ALLOC");
 	ioas = calloc(1, sizeof(*ioas));
 	if (ioas == NULL)
 		return ifd_fail(-ENOMEM, NULL, "IOMMU_IOAS_ALLOC");
@@ -44,11 +44,11 @@ rte_iommufd_ioas_import(struct rte_iommufd *ctx, uint32_t id, struct rte_iommufd
 	int ret;
 
 	if (ctx == NULL || ioasp == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "import of IOAS %u", id);
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "import of IOAS %u", id);
 	/* No range buffer: the kernel answers EMSGSIZE for an IOAS, ENOENT else. */
 	ret = ifd_ioctl(ctx->fd, IFD_IOMMU_IOAS_IOVA_RANGES, &cmd);
 	if (ret < 0 && ret != -EMSGSIZE)
-		return ifd_fail(ret, ret == -ENOENT ? "no IOAS of that id in this iommufd" : NULL,
+		return ifd_fail(ret, ret == -ENOENT ? IFD_WHY("no IOAS of that id in this iommufd") : NULL,
 				"import of IOAS %u (IOMMU_IOAS_IOVA_RANGES)", id);
 	ioas = calloc(1, sizeof(*ioas));
 	if (ioas == NULL)
@@ -79,7 +79,7 @@ rte_iommufd_ioas_free(struct rte_iommufd_ioas *ioas)
 	cmd.id = ioas->id;
 	ret = ifd_ioctl(ioas->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
 	if (ret == -EBUSY)
-		return ifd_fail(ret, "devices or page tables still use it; detach and free them first",
+		return ifd_fail(ret, IFD_WHY("devices or page tables still use it; detach and free them first"),
 				"IOMMU_DESTROY ioas %u", ioas->id);
 	if (ret < 0 && ret != -ENOENT)
 		return ifd_fail(ret, NULL, "IOMMU_DESTROY ioas %u", ioas->id);
@@ -157,7 +157,7 @@ rte_iommufd_ioas_iova_ranges(struct rte_iommufd_ioas *ioas,
 	int ret;
 
 	if (ioas == NULL || rangesp == NULL || nr == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "IOMMU_IOAS_IOVA_RANGES");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "IOMMU_IOAS_IOVA_RANGES");
 	ret = ranges_query(ioas, rangesp, nr, alignment);
 	if (ret < 0)
 		return ifd_fail(ret, NULL, "IOMMU_IOAS_IOVA_RANGES ioas %u", ioas->id);
@@ -174,7 +174,7 @@ rte_iommufd_ioas_allow_iovas(struct rte_iommufd_ioas *ioas,
 	int ret;
 
 	if (ioas == NULL || (ranges == NULL && nr != 0))
-		return ifd_fail(-EINVAL, "NULL argument", "IOMMU_IOAS_ALLOW_IOVAS");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "IOMMU_IOAS_ALLOW_IOVAS");
 	if (nr != 0) {
 		kr = calloc(nr, sizeof(*kr));
 		if (kr == NULL)
@@ -190,7 +190,7 @@ rte_iommufd_ioas_allow_iovas(struct rte_iommufd_ioas *ioas,
 	ret = ifd_ioctl(ioas->ctx->fd, IFD_IOMMU_IOAS_ALLOW_IOVAS, &cmd);
 	free(kr);
 	if (ret == -EBUSY)
-		return ifd_fail(ret, "a range is already reserved by an attached device",
+		return ifd_fail(ret, IFD_WHY("a range is already reserved by an attached device"),
 				"IOMMU_IOAS_ALLOW_IOVAS ioas %u (%u ranges)", ioas->id, nr);
 	if (ret < 0)
 		return ifd_fail(ret, NULL, "IOMMU_IOAS_ALLOW_IOVAS ioas %u (%u ranges)",
@@ -205,38 +205,37 @@ map_hint(int err, uint32_t flags)
 	switch (err) {
 	case -EINVAL:
 		return (flags & RTE_IOMMUFD_MAP_FIXED_IOVA) ?
-			"the IOVA range is outside the IOMMU's usable ranges, or address or length is not aligned" :
-			"address or length is not aligned, or the length is zero";
+			IFD_WHY("the IOVA range is outside the IOMMU's usable ranges, or address or length is not aligned") :
+			IFD_WHY("address or length is not aligned, or the length is zero");
 	case -EEXIST:
-		return "the IOVA range is already mapped";
+		return IFD_WHY("the IOVA range is already mapped");
 	case -ENOSPC:
-		return "no free IOVA range of that size";
+		return IFD_WHY("no free IOVA range of that size");
 	case -ENOMEM:
-		return "out of memory or over the locked-memory limit (ulimit -l)";
+		return IFD_WHY("out of memory or over the locked-memory limit (ulimit -l)");
 	case -EFAULT:
-		return "the virtual address range is not mapped in this process";
+		return IFD_WHY("the virtual address range is not mapped in this process");
 	case -EOPNOTSUPP:
-		return "unsupported flags or file type";
+		return IFD_WHY("unsupported flags or file type");
 	default:
 		return NULL;
 	}
 }
 
-static int
-check_map_args(const char *op, struct rte_iommufd_ioas *ioas, uint64_t len,
-		uint64_t *iova, uint32_t flags)
+/* Why the arguments of a map or copy into @ioas are refused, or NULL. */
+static const char *
+map_args_refused(const struct rte_iommufd_ioas *ioas, uint64_t len, const uint64_t *iova,
+		uint32_t flags)
 {
 	if (ioas == NULL || iova == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "%s", op);
+		return IFD_WHY("NULL argument");
 	if (len == 0)
-		return ifd_fail(-EINVAL, "zero length", "%s ioas %u", op, ioas->id);
+		return IFD_WHY("zero length");
 	if (flags & ~MAP_FLAGS_ALL)
-		return ifd_fail(-EINVAL, "unknown map flags", "%s ioas %u flags 0x%x",
-				op, ioas->id, flags);
+		return IFD_WHY("unknown map flags");
 	if (!(flags & RTE_IOMMUFD_MAP_RW))
-		return ifd_fail(-EINVAL, "neither READ nor WRITE requested",
-				"%s ioas %u", op, ioas->id);
-	return 0;
+		return IFD_WHY("neither READ nor WRITE requested");
+	return NULL;
 }
 
 static uint32_t
@@ -276,33 +275,31 @@ fixed_iova_hint(struct rte_iommufd_ioas *ioas, uint64_t iova, uint64_t len,
 	}
 	free(r);
 	if (inside)
-		return "address or length is not aligned to the IOMMU page size";
+		return IFD_WHY("address or length is not aligned to the IOMMU page size");
 	if (n == 0)
-		snprintf(buf, size, "the IOAS has no usable IOVA range");
-	else if (iova > top || last > top)
-		snprintf(buf, size,
-			 "IOVA 0x%llx-0x%llx is beyond the IOMMU's address width: usable IOVAs end at 0x%llx",
-			 (unsigned long long)iova, (unsigned long long)last,
-			 (unsigned long long)top);
-	else
-		snprintf(buf, size,
-			 "IOVA 0x%llx-0x%llx falls in a reserved region (e.g. the MSI window) of the attached devices",
-			 (unsigned long long)iova, (unsigned long long)last);
-	return buf;
+		return IFD_WHY("the IOAS has no usable IOVA range");
+	if (iova > top || last > top)
+		return IFD_WHYF(buf, size,
+				"IOVA 0x%llx-0x%llx is beyond the IOMMU's address width: usable IOVAs end at 0x%llx",
+				(unsigned long long)iova, (unsigned long long)last,
+				(unsigned long long)top);
+	return IFD_WHYF(buf, size,
+			"IOVA 0x%llx-0x%llx falls in a reserved region (e.g. the MSI window) of the attached devices",
+			(unsigned long long)iova, (unsigned long long)last);
 }
 
 int
 rte_iommufd_ioas_map(struct rte_iommufd_ioas *ioas, void *va, uint64_t len,
 		uint64_t *iova, uint32_t flags)
 {
-	char hint[192];
-
+	const char *why = map_args_refused(ioas, len, iova, flags);
 	struct ifd_iommu_ioas_map cmd = { .size = sizeof(cmd) };
+	char hint[192];
 	int ret;
 
-	ret = check_map_args("IOMMU_IOAS_MAP", ioas, len, iova, flags);
-	if (ret < 0)
-		return ret;
+	if (why != NULL)
+		return ifd_fail(-EINVAL, why, "IOMMU_IOAS_MAP ioas %u len 0x%llx flags 0x%x",
+				ioas != NULL ? ioas->id : 0, (unsigned long long)len, flags);
 	cmd.flags = kernel_map_flags(flags);
 	cmd.ioas_id = ioas->id;
 	cmd.user_va = (uintptr_t)va;
@@ -327,17 +324,18 @@ int
 rte_iommufd_ioas_map_file(struct rte_iommufd_ioas *ioas, int fd, uint64_t start,
 		uint64_t len, uint64_t *iova, uint32_t flags)
 {
+	const char *why = map_args_refused(ioas, len, iova, flags);
 	struct ifd_iommu_ioas_map_file cmd = { .size = sizeof(cmd) };
 	int ret;
 
-	ret = check_map_args("IOMMU_IOAS_MAP_FILE", ioas, len, iova, flags);
-	if (ret < 0)
-		return ret;
+	if (why != NULL)
+		return ifd_fail(-EINVAL, why, "IOMMU_IOAS_MAP_FILE ioas %u len 0x%llx flags 0x%x",
+				ioas != NULL ? ioas->id : 0, (unsigned long long)len, flags);
 	if (!(ioas->ctx->features & RTE_IOMMUFD_FEAT_IOAS_MAP_FILE))
-		return ifd_fail(-EOPNOTSUPP, "the kernel has no IOMMU_IOAS_MAP_FILE (Linux 6.13+)",
+		return ifd_fail(-EOPNOTSUPP, IFD_WHY("the kernel has no IOMMU_IOAS_MAP_FILE (Linux 6.13+)"),
 				"IOMMU_IOAS_MAP_FILE ioas %u fd %d", ioas->id, fd);
 	if (fd < 0)
-		return ifd_fail(-EBADF, "negative file descriptor",
+		return ifd_fail(-EBADF, IFD_WHY("negative file descriptor"),
 				"IOMMU_IOAS_MAP_FILE ioas %u fd %d", ioas->id, fd);
 	cmd.flags = kernel_map_flags(flags);
 	cmd.ioas_id = ioas->id;
@@ -347,7 +345,7 @@ rte_iommufd_ioas_map_file(struct rte_iommufd_ioas *ioas, int fd, uint64_t start,
 	cmd.iova = (flags & RTE_IOMMUFD_MAP_FIXED_IOVA) ? *iova : 0;
 	ret = ifd_ioctl(ioas->ctx->fd, IFD_IOMMU_IOAS_MAP_FILE, &cmd);
 	if (ret < 0)
-		return ifd_fail(ret, ret == -EBADF ? "not an open file" : map_hint(ret, flags),
+		return ifd_fail(ret, ret == -EBADF ? IFD_WHY("not an open file") : map_hint(ret, flags),
 				"IOMMU_IOAS_MAP_FILE ioas %u fd %d offset 0x%llx len 0x%llx",
 				ioas->id, fd, (unsigned long long)start, (unsigned long long)len);
 	*iova = cmd.iova;
@@ -358,16 +356,17 @@ int
 rte_iommufd_ioas_copy(struct rte_iommufd_ioas *dst, struct rte_iommufd_ioas *src,
 		uint64_t src_iova, uint64_t len, uint64_t *dst_iova, uint32_t flags)
 {
+	const char *why = src == NULL ? IFD_WHY("NULL argument") :
+		map_args_refused(dst, len, dst_iova, flags);
 	struct ifd_iommu_ioas_copy cmd = { .size = sizeof(cmd) };
 	int ret;
 
-	if (src == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "IOMMU_IOAS_COPY");
-	ret = check_map_args("IOMMU_IOAS_COPY", dst, len, dst_iova, flags);
-	if (ret < 0)
-		return ret;
+	if (why != NULL)
+		return ifd_fail(-EINVAL, why, "IOMMU_IOAS_COPY ioas %u -> ioas %u len 0x%llx flags 0x%x",
+				src != NULL ? src->id : 0, dst != NULL ? dst->id : 0,
+				(unsigned long long)len, flags);
 	if (dst->ctx != src->ctx)
-		return ifd_fail(-EINVAL, "the two IOAS belong to different iommufd contexts",
+		return ifd_fail(-EINVAL, IFD_WHY("the two IOAS belong to different iommufd contexts"),
 				"IOMMU_IOAS_COPY ioas %u -> ioas %u", src->id, dst->id);
 	cmd.flags = kernel_map_flags(flags);
 	cmd.dst_ioas_id = dst->id;
@@ -378,7 +377,7 @@ rte_iommufd_ioas_copy(struct rte_iommufd_ioas *dst, struct rte_iommufd_ioas *src
 	ret = ifd_ioctl(dst->ctx->fd, IFD_IOMMU_IOAS_COPY, &cmd);
 	if (ret < 0)
 		return ifd_fail(ret, ret == -ENOENT ?
-				"no mapping covers the source range" :
+				IFD_WHY("no mapping covers the source range") :
 				map_hint(ret, flags),
 				"IOMMU_IOAS_COPY ioas %u iova 0x%llx len 0x%llx -> ioas %u",
 				src->id, (unsigned long long)src_iova,
@@ -395,9 +394,9 @@ rte_iommufd_ioas_unmap(struct rte_iommufd_ioas *ioas, uint64_t iova, uint64_t le
 	int ret;
 
 	if (ioas == NULL)
-		return ifd_fail(-EINVAL, "NULL IOAS", "IOMMU_IOAS_UNMAP");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL IOAS"), "IOMMU_IOAS_UNMAP");
 	if (len == 0)
-		return ifd_fail(-EINVAL, "zero length", "IOMMU_IOAS_UNMAP ioas %u iova 0x%llx",
+		return ifd_fail(-EINVAL, IFD_WHY("zero length"), "IOMMU_IOAS_UNMAP ioas %u iova 0x%llx",
 				ioas->id, (unsigned long long)iova);
 	cmd.ioas_id = ioas->id;
 	cmd.iova = iova;
@@ -405,7 +404,7 @@ rte_iommufd_ioas_unmap(struct rte_iommufd_ioas *ioas, uint64_t iova, uint64_t le
 	ret = ifd_ioctl(ioas->ctx->fd, IFD_IOMMU_IOAS_UNMAP, &cmd);
 	if (ret < 0)
 		return ifd_fail(ret, ret == -ENOENT ?
-				"nothing mapped there, or the range cuts a mapping (iommufd never splits one; the whole mappings below the cut are unmapped)" :
+				IFD_WHY("nothing mapped there, or the range cuts a mapping (iommufd never splits one; the whole mappings below the cut are unmapped)") :
 				NULL,
 				"IOMMU_IOAS_UNMAP ioas %u iova 0x%llx len 0x%llx", ioas->id,
 				(unsigned long long)iova, (unsigned long long)len);
@@ -421,7 +420,7 @@ rte_iommufd_ioas_unmap_all(struct rte_iommufd_ioas *ioas, uint64_t *unmapped)
 	int ret;
 
 	if (ioas == NULL)
-		return ifd_fail(-EINVAL, "NULL IOAS", "IOMMU_IOAS_UNMAP all");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL IOAS"), "IOMMU_IOAS_UNMAP all");
 	cmd.ioas_id = ioas->id;
 	cmd.iova = 0;
 	cmd.length = UINT64_MAX;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ifd_messages.h"
 #include "iommufd_uapi.h"
 #include "rte_iommufd.h"
 
@@ -82,21 +83,53 @@ struct rte_iommufd_device {
 /* The one ioctl helper: retries EINTR, returns the result or -errno. */
 int ifd_ioctl(int fd, unsigned long request, void *arg);
 
-/* Log at @level (no newline in @fmt). */
-void ifd_log(enum rte_iommufd_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/*
+ * Messages. Each one is declared where it is printed (ifd_messages.h): the
+ * macros below record their format, IFD_WHY() the reasons, for
+ * doc/guides/messages.rst. Call the macros, not the functions after them.
+ */
+#define IFD_NOTE_LIB(kind, text) IFD_NOTE("lib/iommufd", kind, text)
+
+/* Log at @level (an RTE_IOMMUFD_LOG_* name; no newline in the format). */
+#define ifd_log(level, ...) do { \
+	IFD_NOTE_LIB("log:" #level, IFD_NOTE_FMT(__VA_ARGS__)); \
+	ifd_log_msg(level, __VA_ARGS__); \
+} while (0)
 
 /*
- * Record a failure: the message is "<what>: <ERRNO> (<why>)", where <why> is
- * @hint if given, else strerror(). Logged at ERR, kept as the thread's last
- * error. Returns @err (a negative errno) so callers can "return ifd_fail()".
+ * Record a failure: the message is "<what>: <ERRNO> (<why>)", where <what>
+ * is the format's text and <why> is @hint if given (declared with
+ * IFD_WHY()), else strerror(). Logged at ERR, kept as the thread's last
+ * error. Evaluates to @err (a negative errno): "return ifd_fail(...)".
  */
-int ifd_fail(int err, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+#define ifd_fail(err, hint, ...) __extension__ ({ \
+	IFD_NOTE_LIB("fail:RTE_IOMMUFD_LOG_ERR", IFD_NOTE_FMT(__VA_ARGS__)); \
+	ifd_fail_msg(RTE_IOMMUFD_LOG_ERR, err, hint, __VA_ARGS__); \
+})
 
 /* Like ifd_fail() but logged at DEBUG: for expected, handled failures. */
-int ifd_fail_quiet(int err, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+#define ifd_fail_quiet(err, hint, ...) __extension__ ({ \
+	IFD_NOTE_LIB("fail:RTE_IOMMUFD_LOG_DEBUG", IFD_NOTE_FMT(__VA_ARGS__)); \
+	ifd_fail_msg(RTE_IOMMUFD_LOG_DEBUG, err, hint, __VA_ARGS__); \
+})
+
+/* A reason of a failure message (a string literal), declared; evaluates to
+ * @text. */
+#define IFD_WHY(text) __extension__ ({ IFD_NOTE_LIB("reason", text); text; })
+
+/* A reason with values: @fmt and its arguments printed into @buf of @len
+ * bytes; declared with the format; evaluates to @buf. */
+#define IFD_WHYF(buf, len, fmt, ...) __extension__ ({ \
+	IFD_NOTE_LIB("reason", fmt); \
+	snprintf(buf, len, fmt, __VA_ARGS__); \
+	(const char *)(buf); \
+})
+
+void ifd_log_msg(enum rte_iommufd_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int ifd_fail_msg(enum rte_iommufd_log_level level, int err, const char *hint,
+		const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /*
  * A handle of @kind now points to @ctx: the context (its descriptor, locks
@@ -120,9 +153,10 @@ bool ifd_hwpt_uses_fault(struct rte_iommufd *ctx, uint32_t fault_id);
 int ifd_device_attach_raw(struct rte_iommufd_device *dev, uint32_t pasid,
 		uint32_t pt_id, uint32_t *out_hwpt_id);
 
-/* Refuse a PASID the device cannot take, with a message naming @op. */
-int ifd_check_pasid(struct rte_iommufd_device *dev, const char *op, uint32_t pasid,
-		uint32_t pt_id);
+/* Why @dev cannot take @pasid (a reason declared with IFD_WHY(), its
+ * values in @buf of @len bytes), with the errno in @err; NULL if it can. */
+const char *ifd_pasid_refused(const struct rte_iommufd_device *dev, uint32_t pasid,
+		int *err, char *buf, size_t len);
 
 /* A closed device is detached everywhere: drop its attachment records
  * (and HWPTs left without users) from every address space of @ctx. */

@@ -72,7 +72,7 @@ log_msg(enum rte_iommufd_log_level level, const char *msg)
 }
 
 void
-ifd_log(enum rte_iommufd_log_level level, const char *fmt, ...)
+ifd_log_msg(enum rte_iommufd_log_level level, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -121,37 +121,18 @@ rte_iommufd_errno_name(int err)
 	return errno_buf;
 }
 
-static int __attribute__((format(printf, 4, 0)))
-record(enum rte_iommufd_log_level level, int err, const char *hint,
-		const char *fmt, va_list ap)
+int
+ifd_fail_msg(enum rte_iommufd_log_level level, int err, const char *hint,
+		const char *fmt, ...)
 {
 	char what[384];
+	va_list ap;
 
+	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
 	snprintf(last_error, sizeof(last_error), "%s: %s (%s)", what,
 		 rte_iommufd_errno_name(err), hint != NULL ? hint : strerror(-err));
 	log_msg(level, last_error);
-	return err;
-}
-
-int
-ifd_fail(int err, const char *hint, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	record(RTE_IOMMUFD_LOG_ERR, err, hint, fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-int
-ifd_fail_quiet(int err, const char *hint, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	record(RTE_IOMMUFD_LOG_DEBUG, err, hint, fmt, ap);
-	va_end(ap);
 	return err;
 }

@@ -18,11 +18,11 @@ rte_iommufd_pasid_bind_ops(struct rte_pasid_space *ns, unsigned int owner, unsig
 
 	if (ns == NULL || ops == NULL || ops->attach == NULL || ops->detach == NULL ||
 	    pasid == NULL || n == 0)
-		return ifd_fail(-EINVAL, "NULL argument or no device", "PASID bind");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument or no device"), "PASID bind");
 	*pasid = 0;
 	p = rte_pasid_alloc(ns, owner);
 	if (p < 0)
-		return ifd_fail(p, p == -ENOSPC ? "every PASID of the namespace is in use" : NULL,
+		return ifd_fail(p, p == -ENOSPC ? IFD_WHY("every PASID of the namespace is in use") : NULL,
 				"PASID bind: allocation");
 	for (i = 0; i < n; i++) {
 		ret = ops->attach(arg, i, (uint32_t)p);
@@ -34,7 +34,7 @@ rte_iommufd_pasid_bind_ops(struct rte_pasid_space *ns, unsigned int owner, unsig
 				undo_failed++;
 		if (undo_failed) {
 			*pasid = (uint32_t)p;
-			return ifd_fail(-EIO, "the attach failed and so did the rollback: the PASID stays allocated, unbind it to retry",
+			return ifd_fail(-EIO, IFD_WHY("the attach failed and so did the rollback: the PASID stays allocated, unbind it to retry"),
 					"PASID bind pasid %d device %u (%s)", p, i,
 					rte_iommufd_errno_name(ret));
 		}
@@ -53,9 +53,9 @@ rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, uint32_t pasid, unsigne
 	int ret, first = 0;
 
 	if (ns == NULL || ops == NULL || ops->detach == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "PASID unbind %u", pasid);
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "PASID unbind %u", pasid);
 	if (rte_pasid_state(ns, pasid, &owner) != RTE_PASID_STATE_ALLOCATED)
-		return ifd_fail(-ENOENT, "the PASID is not allocated in this namespace",
+		return ifd_fail(-ENOENT, IFD_WHY("the PASID is not allocated in this namespace"),
 				"PASID unbind %u", pasid);
 	for (i = 0; i < n; i++) {
 		ret = ops->detach(arg, i, pasid);
@@ -63,7 +63,7 @@ rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, uint32_t pasid, unsigne
 			first = ret;
 	}
 	if (first < 0)
-		return ifd_fail(first, "a device may still use the PASID: it stays allocated, unbind again to retry",
+		return ifd_fail(first, IFD_WHY("a device may still use the PASID: it stays allocated, unbind again to retry"),
 				"PASID unbind %u", pasid);
 	/* Its owner as read above: if it changed meanwhile, the free fails. */
 	ret = rte_pasid_free(ns, owner, pasid);
@@ -118,7 +118,7 @@ rte_iommufd_space_pasid_bind(struct rte_iommufd_space *sp, struct rte_pasid_spac
 	int ret;
 
 	if (sp == NULL || ns == NULL || devs == NULL || n == 0 || pasid == NULL)
-		return ifd_fail(-EINVAL, "NULL argument or no device", "PASID bind");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument or no device"), "PASID bind");
 	ret = rte_pasid_space_info(ns, &info);
 	if (ret < 0)
 		return ifd_fail(ret, NULL, "PASID bind: namespace");
@@ -130,7 +130,7 @@ rte_iommufd_space_pasid_bind(struct rte_iommufd_space *sp, struct rte_pasid_spac
 			return ifd_fail(-EOPNOTSUPP, rte_iommufd_pasid_reason_str(caps.reason),
 					"PASID bind %s", devs[i]->name);
 		if (info.width > caps.width)
-			return ifd_fail(-ERANGE, "the namespace is wider than the device's PASID width: narrow it to the smallest width of its devices",
+			return ifd_fail(-ERANGE, IFD_WHY("the namespace is wider than the device's PASID width: narrow it to the smallest width of its devices"),
 					"PASID bind %s (namespace %u bits, device %u)",
 					devs[i]->name, info.width, caps.width);
 	}
@@ -144,6 +144,6 @@ rte_iommufd_space_pasid_unbind(struct rte_iommufd_space *sp, struct rte_pasid_sp
 	struct space_binding b = { .sp = sp, .devs = devs };
 
 	if (sp == NULL || devs == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "PASID unbind %u", pasid);
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "PASID unbind %u", pasid);
 	return rte_iommufd_pasid_unbind_ops(ns, pasid, n, &space_ops, &b);
 }

@@ -53,7 +53,7 @@ rte_iommufd_device_pasid_caps(const struct rte_iommufd_device *dev,
 		struct rte_iommufd_pasid_caps *caps)
 {
 	if (dev == NULL || caps == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "PASID capabilities");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "PASID capabilities");
 	if (!dev->hw_info_valid)
 		return ifd_fail(-EOPNOTSUPP, rte_iommufd_pasid_reason_str(RTE_IOMMUFD_PASID_NO_HW_INFO),
 				"PASID capabilities %s", dev->name);

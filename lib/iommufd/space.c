@@ -48,7 +48,7 @@ rte_iommufd_space_create(struct rte_iommufd *ctx, struct rte_iommufd_ioas *ioas,
 	int ret;
 
 	if (ctx == NULL || spacep == NULL || (ioas != NULL && ioas->ctx != ctx))
-		return ifd_fail(-EINVAL, "NULL argument, or the IOAS belongs to another context",
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument, or the IOAS belongs to another context"),
 				"address space create");
 	sp = calloc(1, sizeof(*sp));
 	if (sp == NULL)
@@ -86,7 +86,7 @@ rte_iommufd_space_free(struct rte_iommufd_space *sp)
 	pthread_mutex_lock(&sp->ctx->space_lock);
 	if (sp->atts != NULL) {
 		pthread_mutex_unlock(&sp->ctx->space_lock);
-		return ifd_fail(-EBUSY, "devices or PASIDs are still attached; detach them first",
+		return ifd_fail(-EBUSY, IFD_WHY("devices or PASIDs are still attached; detach them first"),
 				"address space free (ioas %u)", sp->ioas->id);
 	}
 	for (p = &sp->ctx->spaces; *p != NULL; p = &(*p)->next) {
@@ -222,6 +222,8 @@ space_attach_locked(struct rte_iommufd_space *sp, struct rte_iommufd_device *dev
 	struct rte_iommufd_pasid_caps caps = { 0 };
 	struct space_hwpt *sh;
 	struct space_att *a;
+	const char *why;
+	char buf[160];
 	uint32_t flags;
 	int ret;
 
@@ -233,11 +235,10 @@ space_attach_locked(struct rte_iommufd_space *sp, struct rte_iommufd_device *dev
 			*hwpt_id = a->sh->hwpt->id;
 		return 0;
 	}
-	if (pasid != RTE_IOMMUFD_NO_PASID) {
-		ret = ifd_check_pasid(dev, "PASID attach", pasid, 0);
-		if (ret < 0)
-			return ret;
-	}
+	why = pasid != RTE_IOMMUFD_NO_PASID ?
+		ifd_pasid_refused(dev, pasid, &ret, buf, sizeof(buf)) : NULL;
+	if (why != NULL)
+		return ifd_fail(ret, why, "PASID attach %s pasid %u", dev->name, pasid);
 	flags = rte_iommufd_policy_hwpt_flags(&caps, pasid,
 			sp->fault != NULL ? RTE_IOMMUFD_HWPT_FAULT_ID_VALID : 0);
 
@@ -249,9 +250,11 @@ space_attach_locked(struct rte_iommufd_space *sp, struct rte_iommufd_device *dev
 		if (ret == 0)
 			break;
 		if (ret != -EINVAL && ret != -EOPNOTSUPP && ret != -EBUSY)
-			return ifd_fail(ret, NULL, "%s %s pasid %u -> shared hwpt %u",
-					pasid ? "PASID attach" : "attach", dev->name, pasid,
-					sh->hwpt->id);
+			return pasid != RTE_IOMMUFD_NO_PASID ?
+				ifd_fail(ret, NULL, "PASID attach %s pasid %u -> shared hwpt %u",
+					 dev->name, pasid, sh->hwpt->id) :
+				ifd_fail(ret, NULL, "attach %s -> shared hwpt %u", dev->name,
+					 sh->hwpt->id);
 		ifd_log(RTE_IOMMUFD_LOG_DEBUG, "%s: hwpt %u not compatible (%s), trying another",
 			dev->name, sh->hwpt->id, rte_iommufd_errno_name(ret));
 	}
@@ -309,7 +312,7 @@ rte_iommufd_space_attach(struct rte_iommufd_space *sp, struct rte_iommufd_device
 	int ret;
 
 	if (sp == NULL || dev == NULL || dev->ctx != sp->ctx)
-		return ifd_fail(-EINVAL, "NULL argument, or device and space of different contexts",
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument, or device and space of different contexts"),
 				"address space attach");
 	pthread_mutex_lock(&sp->ctx->space_lock);
 	ret = space_attach_locked(sp, dev, pasid, hwpt_id);
@@ -325,12 +328,12 @@ rte_iommufd_space_detach(struct rte_iommufd_space *sp, struct rte_iommufd_device
 	int ret;
 
 	if (sp == NULL || dev == NULL)
-		return ifd_fail(-EINVAL, "NULL argument", "address space detach");
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "address space detach");
 	pthread_mutex_lock(&sp->ctx->space_lock);
 	a = att_find(sp, dev, pasid, &prev);
 	if (a == NULL) {
 		pthread_mutex_unlock(&sp->ctx->space_lock);
-		return ifd_fail(-ENOENT, "not attached to this address space",
+		return ifd_fail(-ENOENT, IFD_WHY("not attached to this address space"),
 				"address space detach %s pasid %u (ioas %u)", dev->name, pasid,
 				sp->ioas->id);
 	}

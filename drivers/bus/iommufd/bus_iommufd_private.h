@@ -36,21 +36,27 @@
 #include <rte_iommufd.h>
 
 #include "bus_iommufd_config.h"
+#include "ifd_messages.h"
 
 extern int bus_iommufd_logtype;
 #define RTE_LOGTYPE_BUS_IOMMUFD bus_iommufd_logtype
 
 /*
  * One log line, "BUS_IOMMUFD: ..." at the given level: RTE_LOG_LINE where
- * DPDK has it (24.03+), RTE_LOG with the newline added before.
+ * DPDK has it (24.03+), RTE_LOG with the newline added before. The format
+ * is declared for doc/guides/messages.rst (ifd_messages.h).
  */
 #if IFB_HAVE_LOG_LINE
-#define IFB_LOG(level, ...) RTE_LOG_LINE(level, BUS_IOMMUFD, __VA_ARGS__)
+#define IFB_LOG_LINE(level, ...) RTE_LOG_LINE(level, BUS_IOMMUFD, __VA_ARGS__)
 #else
-#define IFB_LOG(level, ...) \
+#define IFB_LOG_LINE(level, ...) \
 	RTE_LOG(level, BUS_IOMMUFD, \
 		RTE_FMT(RTE_FMT_HEAD(__VA_ARGS__,) "\n", RTE_FMT_TAIL(__VA_ARGS__,)))
 #endif
+#define IFB_LOG(level, ...) do { \
+	IFD_NOTE("drivers/bus/iommufd", "log:" #level, IFD_NOTE_FMT(__VA_ARGS__)); \
+	IFB_LOG_LINE(level, __VA_ARGS__); \
+} while (0)
 
 /* The VFIO module's no-IOMMU switch (EAL reads the same file). */
 #define IFB_NOIOMMU_PARAM "/sys/module/vfio/parameters/enable_unsafe_noiommu_mode"
