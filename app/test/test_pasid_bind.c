@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rte_iommufd.h"
 #include "rte_iommufd_pasid.h"
@@ -138,7 +139,7 @@ run_sequence(unsigned int width, unsigned int fail_pct, unsigned int seed, unsig
 		} else {
 			i = rnd(f) % nb;
 			memcpy(f->map, b[i].map, sizeof(f->map));
-			ret = rte_iommufd_pasid_unbind_ops(ns, b[i].pasid, b[i].n, &fake_ops, f);
+			ret = rte_iommufd_pasid_unbind_ops(ns, RTE_PASID_OWNER_NONE, b[i].pasid, b[i].n, &fake_ops, f);
 			if (ret == 0) {
 				b[i] = b[--nb];
 				unbinds++;
@@ -157,7 +158,7 @@ run_sequence(unsigned int width, unsigned int fail_pct, unsigned int seed, unsig
 	f->fail_pct = 0;
 	while (nb > 0) {
 		memcpy(f->map, b[nb - 1].map, sizeof(f->map));
-		TEST_ASSERT_SUCCESS(rte_iommufd_pasid_unbind_ops(ns, b[nb - 1].pasid, b[nb - 1].n,
+		TEST_ASSERT_SUCCESS(rte_iommufd_pasid_unbind_ops(ns, RTE_PASID_OWNER_NONE, b[nb - 1].pasid, b[nb - 1].n,
 								 &fake_ops, f), "final unbind");
 		nb--;
 	}
@@ -207,21 +208,51 @@ exhaustion_and_recovery(void)
 	TEST_ASSERT_CONTAINS(rte_iommufd_last_error(), "every PASID of the namespace is in use");
 	/* A failed detach keeps the PASID; it is not handed out again. */
 	f.fail_pct = 100;
-	TEST_ASSERT_EQUAL(rte_iommufd_pasid_unbind_ops(ns, got[1], 1, &fake_ops, &f), -EBUSY, "stuck");
+	TEST_ASSERT_EQUAL(rte_iommufd_pasid_unbind_ops(ns, RTE_PASID_OWNER_NONE, got[1], 1, &fake_ops, &f), -EBUSY, "stuck");
 	TEST_ASSERT_CONTAINS(rte_iommufd_last_error(), "stays allocated");
 	f.fail_pct = 0;
 	TEST_ASSERT_EQUAL(rte_iommufd_pasid_bind_ops(ns, 0, 1, &fake_ops, &f, &p), -ENOSPC, "still full");
-	TEST_ASSERT_SUCCESS(rte_iommufd_pasid_unbind_ops(ns, got[1], 1, &fake_ops, &f), "retry");
+	TEST_ASSERT_SUCCESS(rte_iommufd_pasid_unbind_ops(ns, RTE_PASID_OWNER_NONE, got[1], 1, &fake_ops, &f), "retry");
 	TEST_ASSERT_SUCCESS(rte_iommufd_pasid_bind_ops(ns, 0, 1, &fake_ops, &f, &p), "reuse");
 	TEST_ASSERT_EQUAL(p, got[1], "the freed value comes back");
-	TEST_ASSERT_EQUAL(rte_iommufd_pasid_unbind_ops(ns, 0, 1, &fake_ops, &f), -ENOENT, "PASID 0");
+	TEST_ASSERT_EQUAL(rte_iommufd_pasid_unbind_ops(ns, RTE_PASID_OWNER_NONE, 0, 1, &fake_ops, &f), -ENOENT, "PASID 0");
 	TEST_ASSERT_EQUAL(rte_iommufd_pasid_bind_ops(ns, 0, 0, &fake_ops, &f, &p), -EINVAL, "no device");
 	TEST_ASSERT_EQUAL(f.violations, 0, "no double attach");
 	rte_pasid_space_free(ns);
 	return TEST_SUCCESS;
 }
 
+/* A stale unbind by another owner detaches nothing and frees nothing. */
+static int
+unbind_by_other_owner(void)
+{
+	struct rte_pasid_space *ns = NULL;
+	struct fake_devices f;
+	unsigned int holder = 0;
+	int a, b;
+	uint32_t p = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.map[1] = 1;
+	TEST_ASSERT_SUCCESS(rte_pasid_space_create(4, 0, &ns), "namespace");
+	a = rte_pasid_owner_register(ns, getpid());
+	b = rte_pasid_owner_register(ns, getpid());
+	TEST_ASSERT(a > 0 && b > 0 && a != b, "two owners: %d %d", a, b);
+	TEST_ASSERT_SUCCESS(rte_iommufd_pasid_bind_ops(ns, a, 2, &fake_ops, &f, &p), "bind");
+	TEST_ASSERT_EQUAL(rte_iommufd_pasid_unbind_ops(ns, b, p, 2, &fake_ops, &f), -EPERM,
+			  "unbind by the other owner");
+	TEST_ASSERT_CONTAINS(rte_iommufd_last_error(), "belongs to another owner");
+	TEST_ASSERT_EQUAL(rte_pasid_state(ns, p, &holder), RTE_PASID_STATE_ALLOCATED, "still allocated");
+	TEST_ASSERT_EQUAL(holder, (unsigned int)a, "to its owner");
+	TEST_ASSERT(f.live[0][p] && f.live[1][p], "still attached on both devices");
+	TEST_ASSERT_SUCCESS(rte_iommufd_pasid_unbind_ops(ns, a, p, 2, &fake_ops, &f), "unbind by the owner");
+	TEST_ASSERT_EQUAL(f.violations, 0, "no double attach");
+	rte_pasid_space_free(ns);
+	return TEST_SUCCESS;
+}
+
 static const struct test_case cases[] = {
+	TEST_CASE(unbind_by_other_owner),
 	TEST_CASE(never_two_live_owners),
 	TEST_CASE(exhaustion_and_recovery),
 	TEST_CASES_END(),

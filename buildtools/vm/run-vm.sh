@@ -191,8 +191,9 @@ amd|smmuv3)
 	qemu_flavour=sid ;;
 *) usage_error "--iommu takes vtd, amd or smmuv3, not '$iommu'" ;;
 esac
-[ "$iommu" != smmuv3 ] || [ ${#pasid_devs[@]} -eq 0 ] && [ "$hotplug" = 0 ] ||
+if [ "$iommu" = smmuv3 ] && { [ ${#pasid_devs[@]} -gt 0 ] || [ "$hotplug" = 1 ]; }; then
 	usage_error "--iommu smmuv3 takes neither --pasid-dev nor --hotplug"
+fi
 for p in "${pasid_devs[@]}"; do
 	[[ "$p" =~ ^([1-9]|1[0-9]|20),[01],[01]$ ]] ||
 		usage_error "--pasid-dev takes WIDTH,EXEC,PRIV (width 1..20, flags 0 or 1), not '$p'"
@@ -359,22 +360,21 @@ iommu_args=(-device "$iommu_dev")
 [ "$iommu" != amd ] ||
 	iommu_args=(-device AMDVI-PCI,id=amdvi0,addr=10.0
 		-device "amd-iommu,pci-id=amdvi0,dma-remap=on,intremap=$intremap")
+# The second NIC: at 03.0, or behind a root port where it can be unplugged
+# (before the 9p devices, which take the first free slots).
+nic1_dev=(-device e1000e,netdev=h1,addr=03.0,romfile=)
+[ "$hotplug" = 0 ] || nic1_dev=(-device pcie-root-port,id=rp1,chassis=1,slot=1,addr=05.0
+	-device e1000e,netdev=h1,bus=rp1,id=nic1,romfile=)
 qemu_args=(
 	-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m "$mem"
 	-nographic -no-reboot
 	"${iommu_args[@]}"
 	-netdev hubport,id=h0,hubid=0 -device e1000e,netdev=h0,addr=02.0,romfile=
-	-netdev hubport,id=h1,hubid=0
+	-netdev hubport,id=h1,hubid=0 "${nic1_dev[@]}"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 	-virtfs "local,path=$outdir,mount_tag=out,security_model=none,multidevs=remap"
 	-kernel "$kernel/bzImage" -initrd "$initrd" -append "$cmdline"
 )
-if [ "$hotplug" = 1 ]; then
-	qemu_args+=(-device pcie-root-port,id=rp1,chassis=1,slot=1,addr=05.0
-		-device e1000e,netdev=h1,bus=rp1,id=nic1,romfile=)
-else
-	qemu_args+=(-device e1000e,netdev=h1,addr=03.0,romfile=)
-fi
 # The arm64 guest: virt with SMMUv3 and a GICv3 ITS (which isolates MSIs),
 # the same two NICs and 9p shares, the PL011 console.
 if [ "$iommu" = smmuv3 ]; then

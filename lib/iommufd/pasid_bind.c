@@ -46,17 +46,21 @@ rte_iommufd_pasid_bind_ops(struct rte_pasid_space *ns, unsigned int owner, unsig
 }
 
 int
-rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, uint32_t pasid, unsigned int n,
-		const struct rte_iommufd_pasid_ops *ops, void *arg)
+rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, unsigned int owner, uint32_t pasid,
+		unsigned int n, const struct rte_iommufd_pasid_ops *ops, void *arg)
 {
-	unsigned int i, owner = RTE_PASID_OWNER_NONE;
+	unsigned int i, holder = RTE_PASID_OWNER_NONE;
 	int ret, first = 0;
 
 	if (ns == NULL || ops == NULL || ops->detach == NULL)
 		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "PASID unbind %u", pasid);
-	if (rte_pasid_state(ns, pasid, &owner) != RTE_PASID_STATE_ALLOCATED)
+	if (rte_pasid_state(ns, pasid, &holder) != RTE_PASID_STATE_ALLOCATED)
 		return ifd_fail(-ENOENT, IFD_WHY("the PASID is not allocated in this namespace"),
 				"PASID unbind %u", pasid);
+	/* A stale unbind must not detach another owner's PASID. */
+	if (holder != owner)
+		return ifd_fail(-EPERM, IFD_WHY("the PASID belongs to another owner of the namespace: nothing detached"),
+				"PASID unbind %u by owner %u (held by %u)", pasid, owner, holder);
 	for (i = 0; i < n; i++) {
 		ret = ops->detach(arg, i, pasid);
 		if (ret < 0 && first == 0)
@@ -65,7 +69,7 @@ rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, uint32_t pasid, unsigne
 	if (first < 0)
 		return ifd_fail(first, IFD_WHY("a device may still use the PASID: it stays allocated, unbind again to retry"),
 				"PASID unbind %u", pasid);
-	/* Its owner as read above: if it changed meanwhile, the free fails. */
+	/* If the owner changed meanwhile, the free fails. */
 	ret = rte_pasid_free(ns, owner, pasid);
 	if (ret < 0)
 		return ifd_fail(ret, NULL, "PASID unbind %u: free", pasid);
@@ -139,11 +143,12 @@ rte_iommufd_space_pasid_bind(struct rte_iommufd_space *sp, struct rte_pasid_spac
 
 int
 rte_iommufd_space_pasid_unbind(struct rte_iommufd_space *sp, struct rte_pasid_space *ns,
-		struct rte_iommufd_device *const *devs, unsigned int n, uint32_t pasid)
+		unsigned int owner, struct rte_iommufd_device *const *devs, unsigned int n,
+		uint32_t pasid)
 {
 	struct space_binding b = { .sp = sp, .devs = devs };
 
 	if (sp == NULL || devs == NULL)
 		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "PASID unbind %u", pasid);
-	return rte_iommufd_pasid_unbind_ops(ns, pasid, n, &space_ops, &b);
+	return rte_iommufd_pasid_unbind_ops(ns, owner, pasid, n, &space_ops, &b);
 }

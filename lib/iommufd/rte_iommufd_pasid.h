@@ -83,6 +83,8 @@ int rte_iommufd_pasid_bind_ops(struct rte_pasid_space *ns, unsigned int owner,
  *
  * @param ns
  *   The namespace the PASID came from.
+ * @param owner
+ *   The owner it was bound for (as given to rte_iommufd_pasid_bind_ops()).
  * @param pasid
  *   The PASID.
  * @param n
@@ -93,12 +95,13 @@ int rte_iommufd_pasid_bind_ops(struct rte_pasid_space *ns, unsigned int owner,
  *   Passed to @p ops.
  * @return
  *   0 (detached everywhere and freed), or the first detach error (the
- *   PASID stays allocated; call again to retry), or -ENOENT if the PASID
- *   is not allocated in @p ns.
+ *   PASID stays allocated; call again to retry), -ENOENT if the PASID is
+ *   not allocated in @p ns, -EPERM if another owner holds it (nothing is
+ *   detached).
  */
 __rte_iommufd_experimental
-int rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, uint32_t pasid,
-		unsigned int n, const struct rte_iommufd_pasid_ops *ops, void *arg);
+int rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, unsigned int owner,
+		uint32_t pasid, unsigned int n, const struct rte_iommufd_pasid_ops *ops, void *arg);
 
 /**
  * @warning
@@ -140,6 +143,8 @@ int rte_iommufd_space_pasid_bind(struct rte_iommufd_space *sp, struct rte_pasid_
  *   The address space.
  * @param ns
  *   The namespace.
+ * @param owner
+ *   The owner it was bound for.
  * @param devs
  *   The devices.
  * @param n
@@ -151,7 +156,8 @@ int rte_iommufd_space_pasid_bind(struct rte_iommufd_space *sp, struct rte_pasid_
  */
 __rte_iommufd_experimental
 int rte_iommufd_space_pasid_unbind(struct rte_iommufd_space *sp, struct rte_pasid_space *ns,
-		struct rte_iommufd_device *const *devs, unsigned int n, uint32_t pasid);
+		unsigned int owner, struct rte_iommufd_device *const *devs, unsigned int n,
+		uint32_t pasid);
 
 #ifdef __cplusplus
 }

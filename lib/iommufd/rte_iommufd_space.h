@@ -259,6 +259,35 @@ unsigned int rte_iommufd_space_attachments(const struct rte_iommufd_space *space
 __rte_iommufd_experimental
 unsigned int rte_iommufd_space_hwpts(const struct rte_iommufd_space *space);
 
+/**
+ * @warning
+ * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
+ *
+ * The page table through which a device's RID (@p pasid
+ * RTE_IOMMUFD_NO_PASID) or one of its PASIDs is attached to a space. A RID
+ * of a device with PASIDs gets a HWPT allocated with
+ * RTE_IOMMUFD_HWPT_ALLOC_PASID, so that PASIDs can be attached to the same
+ * address space, unless the kernel refuses it (then the RID works, PASIDs
+ * cannot join it, and a warning says so).
+ *
+ * @param space
+ *   The space.
+ * @param dev
+ *   The device.
+ * @param pasid
+ *   RTE_IOMMUFD_NO_PASID for the RID, or the PASID.
+ * @param hwpt_id
+ *   Set to the HWPT id (may be NULL).
+ * @param flags
+ *   Set to its allocation flags, RTE_IOMMUFD_HWPT_* (may be NULL).
+ * @return
+ *   0, or -EINVAL (NULL argument), -ENOENT (not attached to this space).
+ */
+__rte_iommufd_experimental
+int rte_iommufd_space_page_table(struct rte_iommufd_space *space,
+		const struct rte_iommufd_device *dev, uint32_t pasid, uint32_t *hwpt_id,
+		uint32_t *flags);
+
 #ifdef __cplusplus
 }
 #endif

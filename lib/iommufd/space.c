@@ -227,7 +227,8 @@ space_attach_locked(struct rte_iommufd_space *sp, struct rte_iommufd_device *dev
 	uint32_t flags;
 	int ret;
 
-	if (dev->hw_info_valid)
+	/* A kernel without PASID attach takes no ALLOC_PASID either. */
+	if (dev->hw_info_valid && (sp->ctx->features & RTE_IOMMUFD_FEAT_PASID))
 		rte_iommufd_pasid_caps_from_hw_info(&dev->hw_info, &caps);
 	a = att_find(sp, dev, pasid, NULL);
 	if (a != NULL) {
@@ -265,6 +266,16 @@ space_attach_locked(struct rte_iommufd_space *sp, struct rte_iommufd_device *dev
 		params.flags = flags & ~(uint32_t)RTE_IOMMUFD_HWPT_FAULT_ID_VALID;
 		params.fault = sp->fault;
 		ret = rte_iommufd_hwpt_alloc_ex(dev, sp->ioas->id, &params, &sh->hwpt);
+		if (ret < 0 && pasid == RTE_IOMMUFD_NO_PASID &&
+		    (flags & RTE_IOMMUFD_HWPT_ALLOC_PASID)) {
+			/* The RID works without: PASIDs then cannot share it. */
+			ifd_log(RTE_IOMMUFD_LOG_WARNING,
+				"%s: no PASID-capable page table over ioas %u (%s); using one without PASID support: PASIDs cannot be attached to this address space on it",
+				dev->name, sp->ioas->id, rte_iommufd_errno_name(ret));
+			flags &= ~(uint32_t)RTE_IOMMUFD_HWPT_ALLOC_PASID;
+			params.flags &= ~(uint32_t)RTE_IOMMUFD_HWPT_ALLOC_PASID;
+			ret = rte_iommufd_hwpt_alloc_ex(dev, sp->ioas->id, &params, &sh->hwpt);
+		}
 		if (ret < 0) {
 			free(sh);
 			return ret;
@@ -346,6 +357,29 @@ rte_iommufd_space_detach(struct rte_iommufd_space *sp, struct rte_iommufd_device
 	}
 	pthread_mutex_unlock(&sp->ctx->space_lock);
 	return ret;
+}
+
+int
+rte_iommufd_space_page_table(struct rte_iommufd_space *sp, const struct rte_iommufd_device *dev,
+		uint32_t pasid, uint32_t *hwpt_id, uint32_t *flags)
+{
+	struct space_att *a;
+
+	if (sp == NULL || dev == NULL)
+		return ifd_fail(-EINVAL, "NULL argument", "address space page table");
+	pthread_mutex_lock(&sp->ctx->space_lock);
+	a = att_find(sp, dev, pasid, NULL);
+	if (a != NULL) {
+		if (hwpt_id != NULL)
+			*hwpt_id = a->sh->hwpt->id;
+		if (flags != NULL)
+			*flags = a->sh->flags;
+	}
+	pthread_mutex_unlock(&sp->ctx->space_lock);
+	if (a == NULL)
+		return ifd_fail(-ENOENT, "not attached to this address space",
+				"address space page table %s pasid %u", dev->name, pasid);
+	return 0;
 }
 
 bool

@@ -668,7 +668,7 @@ unbind_both(struct seq_state *s)
 	struct rte_iommufd_device *devs[2] = { s->dev, s->dev2 };
 	int ret;
 
-	ret = rte_iommufd_space_pasid_unbind(s->space, s->ns, devs, 2, s->bound);
+	ret = rte_iommufd_space_pasid_unbind(s->space, s->ns, RTE_PASID_OWNER_NONE, devs, 2, s->bound);
 	if (ret == 0)
 		s->bound = 0;
 	return ret;

@@ -794,7 +794,7 @@ mock_space_pasid_bind(void)
 	/* A second binding gets another value. */
 	OK(rte_iommufd_space_pasid_bind(sp, ns, RTE_PASID_OWNER_NONE, devs, 2, &p2));
 	TEST_ASSERT(p2 != p, "distinct PASIDs");
-	OK(rte_iommufd_space_pasid_unbind(sp, ns, devs, 2, p2));
+	OK(rte_iommufd_space_pasid_unbind(sp, ns, RTE_PASID_OWNER_NONE, devs, 2, p2));
 
 	/* A set with a device without PASID is refused before anything is allocated. */
 	OK(mock_dev_create("mock-nopasid", rte_iommufd_ioas_id(ioas), 0, &mplain, &plain));
@@ -806,7 +806,7 @@ mock_space_pasid_bind(void)
 	devs[1] = dev2;
 	rte_iommufd_device_close(plain);
 
-	OK(rte_iommufd_space_pasid_unbind(sp, ns, devs, 2, p));
+	OK(rte_iommufd_space_pasid_unbind(sp, ns, RTE_PASID_OWNER_NONE, devs, 2, p));
 	TEST_ASSERT_SUCCESS(mock_pasid_check(md, p, 0), "kernel: detached from mock0");
 	TEST_ASSERT_SUCCESS(mock_pasid_check(md2, p, 0), "kernel: detached from mock1");
 	TEST_ASSERT_EQUAL(rte_pasid_state(ns, p, NULL), RTE_PASID_STATE_FREE, "back in the namespace");

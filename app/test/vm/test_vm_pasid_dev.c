@@ -355,9 +355,9 @@ shared_namespace_narrowed(void)
 	TEST_ASSERT(p1 >= 1 && p2 >= 1 && p1 != p2 && p1 < (1u << common) && p2 < (1u << common),
 		    "PASIDs within the common width");
 	TEST_ASSERT_EQUAL(rte_iommufd_space_attachments(sp), 2 * NDEV, "attachments");
-	TEST_ASSERT_SUCCESS(rte_iommufd_space_pasid_unbind(sp, ns, devs, NDEV, p1), "%s",
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_pasid_unbind(sp, ns, RTE_PASID_OWNER_NONE, devs, NDEV, p1), "%s",
 			    rte_iommufd_last_error());
-	TEST_ASSERT_SUCCESS(rte_iommufd_space_pasid_unbind(sp, ns, devs, NDEV, p2), "%s",
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_pasid_unbind(sp, ns, RTE_PASID_OWNER_NONE, devs, NDEV, p2), "%s",
 			    rte_iommufd_last_error());
 	TEST_ASSERT_EQUAL(rte_pasid_count(ns), 0, "all freed");
 	TEST_ASSERT_SUCCESS(rte_iommufd_space_free(sp), "%s", rte_iommufd_last_error());

@@ -65,7 +65,6 @@ extern int bus_iommufd_logtype;
 #define IFB_MAX_CONTAINERS 64	/* RTE_MAX_VFIO_CONTAINERS */
 #define IFB_MAX_GROUPS 64	/* RTE_MAX_VFIO_GROUPS per container */
 #define IFB_MAX_USER_MAPS 256	/* VFIO_MAX_USER_MEM_MAPS per container */
-#define IFB_MAX_HWPTS 8		/* PASID-capable page tables per container */
 
 /* Which implementation serves the rte_vfio_* calls. */
 enum ifb_mode {
@@ -123,12 +122,6 @@ struct ifb_group {
 	int token;	/* the "group fd" handed to DPDK (a dup of the iommufd), -1 until asked for */
 };
 
-/* A PASID-capable HWPT over a container's IOAS, shared by devices. */
-struct ifb_hwpt {
-	struct rte_iommufd_hwpt *hwpt;
-	unsigned int users;
-};
-
 /*
  * A VFIO "container": one IOAS. Slot 0 is the default container, which
  * holds DPDK's memory; the others come from rte_vfio_container_create().
@@ -138,10 +131,10 @@ struct ifb_container {
 	int key;			/* the "container fd" handed to DPDK */
 	uint32_t ioas_id;		/* kernel IOAS id (also in secondaries) */
 	struct rte_iommufd_ioas *ioas;	/* imported from the primary in a secondary */
+	/* Primary: the page tables over the IOAS (lib/iommufd's policy). */
+	struct rte_iommufd_space *space;
 	struct ifb_group groups[IFB_MAX_GROUPS];
 	unsigned int nb_groups;
-	struct ifb_hwpt hwpts[IFB_MAX_HWPTS];
-	unsigned int nb_hwpts;
 	struct ifb_user_map maps[IFB_MAX_USER_MAPS];
 	unsigned int nb_maps;
 	unsigned int nb_devices;
@@ -160,10 +153,9 @@ struct ifb_device {
 	struct rte_iommufd_device *dev;	/* NULL in a secondary */
 	int fd;				/* VFIO cdev fd */
 	unsigned int refs;		/* setup_device calls not yet released */
-	struct ifb_hwpt *hwpt;		/* shared PASID HWPT, or NULL (IOAS) */
 	uint32_t pt_id;			/* page table attached to the RID */
-	bool hw_info_valid;
-	struct rte_iommufd_hw_info hw_info;
+	uint64_t serial;		/* unique in the process (names are reused) */
+	bool pasid_pt;			/* allocated for PASID use (ALLOC_PASID) */
 };
 
 TAILQ_HEAD(ifb_device_list, ifb_device);
@@ -182,6 +174,7 @@ struct ifb_state {
 	struct rte_iommufd *ctx;
 	struct ifb_container conts[IFB_MAX_CONTAINERS];	/* [0]: default */
 	struct ifb_device_list devices;
+	uint64_t device_serial;		/* last ifb_device.serial given */
 	/* Statistics of DPDK memory mappings (default container). */
 	uint64_t memseg_bytes;		/* bytes of DPDK memory mapped */
 	uint64_t map_calls;		/* IOMMU_IOAS_MAP calls made */
@@ -355,8 +348,14 @@ int ifb_mp_mapped(uint64_t va, uint64_t iova, uint64_t len, char *desc, size_t s
 /* iommufd_pasid.c                                                     */
 /* ------------------------------------------------------------------ */
 
-/* Detach the PASIDs this process attached (process end). */
-void ifb_pasid_fini(void);
+/*
+ * A device was set up: narrow the PASID namespace to the shared width of
+ * the devices with PASIDs (primary; no lock held).
+ */
+void ifb_pasid_narrow(void);
+
+/* A process may have ended: free the PASIDs of dead owners (no lock held). */
+void ifb_pasid_reclaim(void);
 
 struct rte_tel_data;
 /* Telemetry: the PASIDs this process has attached, "DEVICE:PASID". */

@@ -41,6 +41,38 @@ new_token(void)
 /* Containers                                                          */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A container's IOAS and the address space over it: lib/iommufd decides
+ * which page table each device's RID and PASIDs get, and shares them.
+ */
+static int
+container_ioas_new(struct ifb_container *cont)
+{
+	int ret = rte_iommufd_ioas_alloc(ifb.ctx, &cont->ioas);
+
+	if (ret < 0)
+		return ret;
+	ret = rte_iommufd_space_create(ifb.ctx, cont->ioas, NULL, &cont->space);
+	if (ret < 0) {
+		rte_iommufd_ioas_free(cont->ioas);
+		cont->ioas = NULL;
+	}
+	return ret;
+}
+
+/* Free a container's address space and IOAS (no device attached). */
+static void
+container_ioas_free(struct ifb_container *cont)
+{
+	if (cont->space != NULL && rte_iommufd_space_free(cont->space) < 0)
+		IFB_LOG(DEBUG, "address space over IOAS %u still in use; left to the kernel",
+			cont->ioas_id);
+	cont->space = NULL;
+	if (cont->ioas != NULL && rte_iommufd_ioas_free(cont->ioas) < 0)
+		IFB_LOG(DEBUG, "IOAS %u still in use; left to the kernel", cont->ioas_id);
+	cont->ioas = NULL;
+}
+
 int
 ifb_open_default(void)
 {
@@ -50,7 +82,7 @@ ifb_open_default(void)
 	ret = rte_iommufd_open(&ifb.ctx);
 	if (ret < 0)
 		return ret;
-	ret = rte_iommufd_ioas_alloc(ifb.ctx, &cont->ioas);
+	ret = container_ioas_new(cont);
 	if (ret < 0) {
 		rte_iommufd_close(ifb.ctx);
 		ifb.ctx = NULL;
@@ -81,7 +113,7 @@ ifb_fall_back_unused(const char *why)
 		ifb.enabled = true;
 		return -EBUSY;
 	}
-	rte_iommufd_ioas_free(cont->ioas);
+	container_ioas_free(cont);
 	free(cont->ranges);
 	memset(cont, 0, sizeof(*cont));
 	rte_iommufd_close(ifb.ctx);	/* closes the default container's key */
@@ -281,7 +313,7 @@ ifb_container_create(void)
 	key = new_token();
 	if (key < 0)
 		return key;
-	ret = rte_iommufd_ioas_alloc(ifb.ctx, &cont->ioas);
+	ret = container_ioas_new(cont);
 	if (ret < 0) {
 		close(key);
 		return ret;
@@ -300,8 +332,7 @@ container_release(struct ifb_container *cont)
 		group_forget(cont, &cont->groups[0], false);
 	if (cont->ioas != NULL) {
 		rte_iommufd_ioas_unmap_all(cont->ioas, NULL);
-		if (rte_iommufd_ioas_free(cont->ioas) < 0)
-			IFB_LOG(DEBUG, "IOAS %u still in use; left to the kernel", cont->ioas_id);
+		container_ioas_free(cont);
 	}
 	free(cont->ranges);
 	memset(cont, 0, sizeof(*cont));
@@ -352,77 +383,33 @@ ifb_device_by_fd(int fd)
 	return NULL;
 }
 
-static void
-hwpt_put(struct ifb_container *cont, struct ifb_hwpt *h)
-{
-	unsigned int idx = h - cont->hwpts;
-
-	if (--h->users > 0)
-		return;
-	if (rte_iommufd_hwpt_free(h->hwpt) < 0)
-		return;
-	cont->hwpts[idx] = cont->hwpts[--cont->nb_hwpts];
-}
-
 /*
- * Attach the RID of a device to the container's page table. A device with
- * PASIDs gets a HWPT allocated with ALLOC_PASID, so that PASIDs can be
- * attached to DPDK's address space later; such HWPTs are shared between
- * devices whose IOMMU accepts them (try the attach, allocate on refusal).
- * Other devices are attached to the IOAS itself: the kernel then shares
- * its automatic page tables the same way.
+ * Attach the RID of a device to the container's address space. lib/iommufd
+ * gives a device with PASIDs a page table allocated for PASID use, so that
+ * PASIDs can be attached to DPDK's address space later, and shares page
+ * tables between the devices whose IOMMU accepts them.
  */
 static int
 attach_rid(struct ifb_container *cont, struct ifb_device *idev)
 {
-	struct rte_iommufd_hwpt *hwpt;
-	struct ifb_hwpt *h;
-	unsigned int i;
-	uint32_t id;
+	struct rte_iommufd_pasid_caps caps;
+	uint32_t flags = 0;
 	int ret;
 
-	if (idev->hw_info_valid && idev->hw_info.max_pasid_log2 > 0) {
-		for (i = 0; i < cont->nb_hwpts; i++) {
-			h = &cont->hwpts[i];
-			ifb_quiet_begin();
-			ret = rte_iommufd_device_attach(idev->dev, rte_iommufd_hwpt_id(h->hwpt), &id);
-			ifb_quiet_end();
-			if (ret == 0) {
-				h->users++;
-				idev->hwpt = h;
-				idev->pt_id = id;
-				IFB_LOG(DEBUG, "%s: attached to the shared PASID-capable HWPT %u",
-					idev->name, id);
-				return 0;
-			}
-		}
-		ret = -ENOSPC;
-		if (cont->nb_hwpts < IFB_MAX_HWPTS)
-			ret = rte_iommufd_hwpt_alloc(idev->dev, cont->ioas_id,
-						     RTE_IOMMUFD_HWPT_ALLOC_PASID, &hwpt);
-		if (ret == 0) {
-			id = rte_iommufd_hwpt_id(hwpt);
-			ret = rte_iommufd_device_attach(idev->dev, id, &id);
-			if (ret == 0) {
-				h = &cont->hwpts[cont->nb_hwpts++];
-				h->hwpt = hwpt;
-				h->users = 1;
-				idev->hwpt = h;
-				idev->pt_id = id;
-				IFB_LOG(DEBUG, "%s: attached to the new PASID-capable HWPT %u over IOAS %u",
-					idev->name, id, cont->ioas_id);
-				return 0;
-			}
-			rte_iommufd_hwpt_free(hwpt);
-		}
-		IFB_LOG(WARNING, "%s: no PASID-capable page table (%s); attaching to IOAS %u: its PASIDs cannot use DPDK's address space",
-			idev->name, rte_iommufd_errno_name(ret), cont->ioas_id);
-	}
-	ret = rte_iommufd_device_attach(idev->dev, cont->ioas_id, &id);
+	ret = rte_iommufd_space_attach(cont->space, idev->dev, RTE_IOMMUFD_NO_PASID,
+				       &idev->pt_id);
 	if (ret < 0)
 		return ret;
-	idev->pt_id = id;
-	IFB_LOG(DEBUG, "%s: attached to IOAS %u (HWPT %u)", idev->name, cont->ioas_id, id);
+	rte_iommufd_space_page_table(cont->space, idev->dev, RTE_IOMMUFD_NO_PASID, NULL, &flags);
+	idev->pasid_pt = (flags & RTE_IOMMUFD_HWPT_ALLOC_PASID) != 0;
+	ifb_quiet_begin();
+	if (!idev->pasid_pt && rte_iommufd_device_pasid_caps(idev->dev, &caps) == 0 &&
+	    caps.width > 0)
+		IFB_LOG(WARNING, "%s: its RID page table is not PASID-capable (see above): PASIDs cannot use DPDK's address space",
+			idev->name);
+	ifb_quiet_end();
+	IFB_LOG(DEBUG, "%s: attached to page table %u over IOAS %u%s", idev->name, idev->pt_id,
+		cont->ioas_id, idev->pasid_pt ? " (PASID-capable)" : "");
 	return 0;
 }
 
@@ -449,9 +436,6 @@ ifb_device_attach(struct ifb_container *cont, const char *addr, const char *sysf
 	if (ret < 0)
 		goto fail;
 	idev->fd = rte_iommufd_device_fd(idev->dev);
-	ifb_quiet_begin();
-	idev->hw_info_valid = rte_iommufd_device_hw_info(idev->dev, &idev->hw_info) == 0;
-	ifb_quiet_end();
 
 	ret = attach_rid(cont, idev);
 	if (ret < 0)
@@ -470,17 +454,16 @@ ifb_device_attach(struct ifb_container *cont, const char *addr, const char *sysf
 	cont->had_device = true;
 	cont->nb_devices++;
 	idev->refs = 1;
+	idev->serial = ++ifb.device_serial;
 	TAILQ_INSERT_TAIL(&ifb.devices, idev, next);
 	*devp = idev;
 	IFB_LOG(DEBUG, "%s: VFIO cdev fd %d, iommufd dev %u, page table %u%s", addr, idev->fd,
 		rte_iommufd_device_id(idev->dev), idev->pt_id,
-		idev->hwpt != NULL ? " (PASID-capable)" : "");
+		idev->pasid_pt ? " (PASID-capable)" : "");
 	return 0;
 
 fail_close:
-	rte_iommufd_device_close(idev->dev);
-	if (idev->hwpt != NULL)
-		hwpt_put(cont, idev->hwpt);
+	rte_iommufd_device_close(idev->dev);	/* its page table goes with it */
 	if (cont->nb_devices == 0)
 		ifb_container_read_ranges(cont);
 fail:
@@ -501,15 +484,13 @@ ifb_device_detach(struct ifb_device *idev)
 	 * then; the page table and the container's IOVA ranges must not.
 	 */
 	if (idev->dev != NULL) {
-		if (rte_iommufd_device_detach(idev->dev) < 0)
+		if (rte_iommufd_space_detach(cont->space, idev->dev, RTE_IOMMUFD_NO_PASID) < 0)
 			IFB_LOG(WARNING, "%s: detach at release: %s; the kernel detaches it when its file closes",
 				idev->name, rte_iommufd_last_error());
 		rte_iommufd_device_close(idev->dev);	/* closes idev->fd */
-	}
-	else if (idev->fd >= 0)
+	} else if (idev->fd >= 0) {
 		close(idev->fd);
-	if (idev->hwpt != NULL)
-		hwpt_put(cont, idev->hwpt);
+	}
 	if (cont != NULL) {
 		cont->nb_devices--;
 		ifb_quiet_begin();

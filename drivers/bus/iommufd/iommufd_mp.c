@@ -15,8 +15,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <rte_interrupts.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -38,9 +41,65 @@ struct ifb_mp_param {
 	int result;		/* 0 (or 1 for MODE), or a negative errno */
 	uint32_t ioas_id;
 	int32_t mapped;
+	int32_t pid;		/* IOMMUFD: the secondary's */
 	uint64_t va, iova, len;
 	char name[160];
 };
+
+/*
+ * The primary watches each secondary that took the iommufd through a
+ * pidfd in EAL's interrupt thread: when it ends, the PASIDs it still held
+ * in the shared namespace are freed at once.
+ */
+struct peer_watch {
+	struct rte_intr_handle *ih;
+	pid_t pid;
+};
+
+static void
+peer_free(struct rte_intr_handle *ih, void *arg)
+{
+	close(rte_intr_fd_get(ih));
+	rte_intr_instance_free(ih);
+	free(arg);
+}
+
+static void
+peer_gone(void *arg)
+{
+	struct peer_watch *w = arg;
+
+	IFB_LOG(DEBUG, "secondary process %d ended", (int)w->pid);
+	ifb_pasid_reclaim();
+	rte_intr_callback_unregister_pending(w->ih, peer_gone, w, peer_free);
+}
+
+static void
+peer_watch(pid_t pid)
+{
+	struct peer_watch *w;
+	int fd;
+
+	if (pid <= 0)
+		return;
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	w = calloc(1, sizeof(*w));
+	if (fd >= 0 && w != NULL)
+		w->ih = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (fd < 0 || w == NULL || w->ih == NULL ||
+	    rte_intr_fd_set(w->ih, fd) != 0 || rte_intr_type_set(w->ih, RTE_INTR_HANDLE_EXT) != 0 ||
+	    rte_intr_callback_register(w->ih, peer_gone, w) != 0) {
+		IFB_LOG(WARNING, "cannot watch secondary process %d (%s): its PASIDs are freed only when another process allocates",
+			(int)pid, fd < 0 ? strerror(errno) : "EAL interrupt thread");
+		if (w != NULL)
+			rte_intr_instance_free(w->ih);
+		free(w);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	w->pid = pid;
+}
 
 static int
 mp_primary(const struct rte_mp_msg *msg, const void *peer)
@@ -71,6 +130,7 @@ mp_primary(const struct rte_mp_msg *msg, const void *peer)
 		reply.fds[0] = rte_iommufd_fd(ifb.ctx);
 		reply.num_fds = 1;
 		r->ioas_id = ifb.conts[0].ioas_id;
+		peer_watch(req->pid);
 		break;
 	case IFB_MP_REQ_MAPPED:
 		if (!ifb.enabled || req->len == 0) {
@@ -184,7 +244,7 @@ ifb_mp_query_mode(void)
 int
 ifb_mp_get_iommufd(int *fd, uint32_t *ioas_id)
 {
-	struct ifb_mp_param p = { .req = IFB_MP_REQ_IOMMUFD };
+	struct ifb_mp_param p = { .req = IFB_MP_REQ_IOMMUFD, .pid = getpid() };
 	int ret = mp_request(&p, fd, 5);
 
 	if (ret == 0)

@@ -36,6 +36,7 @@
 
 struct pasid_attachment {
 	char dev[16];
+	uint64_t serial;	/* of the ifb_device it was made on */
 	uint32_t pasid;
 };
 
@@ -52,13 +53,37 @@ fail(int err)
 	return err;
 }
 
+/*
+ * The shared PASID width of the devices set up over iommufd in this
+ * process that have PASIDs (rte_pasid_shared_width() of their widths), 0
+ * when none has. Takes ifb.lock.
+ */
+static int
+devices_width(void)
+{
+	struct rte_iommufd_pasid_caps caps;
+	unsigned int widths[64], n = 0;
+	struct ifb_device *idev;
+
+	pthread_mutex_lock(&ifb.lock);
+	ifb_quiet_begin();
+	TAILQ_FOREACH(idev, &ifb.devices, next) {
+		if (n < RTE_DIM(widths) && idev->dev != NULL && idev->pasid_pt &&
+		    rte_iommufd_device_pasid_caps(idev->dev, &caps) == 0 && caps.width > 0)
+			widths[n++] = caps.width;
+	}
+	ifb_quiet_end();
+	pthread_mutex_unlock(&ifb.lock);
+	return n == 0 ? 0 : rte_pasid_shared_width(widths, n);
+}
+
 /* The namespace, made or found on first use; pasid_lock held. */
 static int
 space_get(void)
 {
 	const struct rte_memzone *mz;
 	ssize_t size;
-	int ret;
+	int ret, width;
 
 	if (pasid_space != NULL)
 		return 0;
@@ -69,6 +94,11 @@ space_get(void)
 	size = rte_pasid_space_size(RTE_PASID_WIDTH_MAX);
 	if (size < 0)
 		return (int)size;
+	width = devices_width();
+	if (width <= 0 && !ifb.secondary) {
+		IFB_LOG(ERR, "no device set up over iommufd in this process has PASIDs: no PASID namespace");
+		return -EOPNOTSUPP;
+	}
 	mz = rte_memzone_lookup(PASID_MZ_NAME);
 	if (mz == NULL && !ifb.secondary) {
 		mz = rte_memzone_reserve_aligned(PASID_MZ_NAME, size, SOCKET_ID_ANY, 0, 64);
@@ -79,6 +109,12 @@ space_get(void)
 		}
 		ret = rte_pasid_space_init(mz->addr, mz->len, RTE_PASID_WIDTH_MAX, 0,
 					   &pasid_space);
+		/* Values valid on every device that may use them. */
+		if (ret == 0)
+			ret = rte_pasid_space_narrow(pasid_space, width);
+		if (ret == 0)
+			IFB_LOG(DEBUG, "PASID namespace of %d bits (the narrowest PASID-capable device)",
+				width);
 	} else if (mz == NULL) {
 		IFB_LOG(ERR, "the primary process has no PASID namespace yet: allocate a PASID there first");
 		return -ENOENT;
@@ -100,6 +136,27 @@ space_get(void)
 	}
 	pasid_owner = ret;
 	return 0;
+}
+
+/*
+ * Forget the attachments of devices released since (their PASIDs went
+ * with the device); pasid_lock held.
+ */
+static void
+atts_prune(void)
+{
+	struct ifb_device *idev;
+	unsigned int i = 0;
+
+	pthread_mutex_lock(&ifb.lock);
+	while (i < nb_atts) {
+		idev = ifb_device_find(atts[i].dev);
+		if (idev == NULL || idev->serial != atts[i].serial)
+			atts[i] = atts[--nb_atts];
+		else
+			i++;
+	}
+	pthread_mutex_unlock(&ifb.lock);
 }
 
 static struct pasid_attachment *
@@ -150,6 +207,7 @@ rte_bus_iommufd_pasid_free(uint32_t pasid)
 	ret = space_get();
 	if (ret == 0 && !pasid_ours(pasid))
 		ret = -ENOENT;
+	atts_prune();
 	if (ret == 0 && att_find(NULL, pasid) != NULL) {
 		IFB_LOG(ERR, "PASID %u is still attached to %s: detach it first", pasid,
 			att_find(NULL, pasid)->dev);
@@ -162,13 +220,14 @@ rte_bus_iommufd_pasid_free(uint32_t pasid)
 }
 
 /*
- * The device's iommufd handle and RID page table; ifb.lock held. Returns 0
- * or a negative errno (message logged).
+ * The device set up over iommufd whose RID page table PASIDs can join;
+ * ifb.lock held. Returns 0 or a negative errno (message logged).
  */
 static int
-pasid_target(const char *addr, struct rte_iommufd_device **dev, uint32_t *pt_id)
+pasid_target(const char *addr, struct ifb_device **idevp)
 {
 	struct ifb_device *idev = ifb_device_find(addr);
+	struct rte_iommufd_pasid_caps caps;
 
 	if (idev == NULL) {
 		IFB_LOG(ERR, "%s is not a device set up over iommufd in this process", addr);
@@ -178,28 +237,26 @@ pasid_target(const char *addr, struct rte_iommufd_device **dev, uint32_t *pt_id)
 		IFB_LOG(ERR, "%s: PASIDs can only be attached in the primary process", addr);
 		return -ENOTSUP;
 	}
-	if (!idev->hw_info_valid || idev->hw_info.max_pasid_log2 == 0) {
+	if (rte_iommufd_device_pasid_caps(idev->dev, &caps) < 0 || caps.width == 0) {
 		IFB_LOG(ERR, "%s has no usable PASID: %s", addr,
-			idev->hw_info_valid ?
-			rte_iommufd_pasid_reason_str(idev->hw_info.pasid_reason) :
-			"the kernel gives no IOMMU information");
+			rte_iommufd_pasid_reason_str(caps.reason));
 		return -EOPNOTSUPP;
 	}
-	if (idev->hwpt == NULL) {
+	if (!idev->pasid_pt) {
 		IFB_LOG(ERR, "%s: its page table was not allocated for PASID use (see the warning at setup)",
 			addr);
 		return -EOPNOTSUPP;
 	}
-	*dev = idev->dev;
-	*pt_id = idev->pt_id;
+	*idevp = idev;
 	return 0;
 }
 
 int
 rte_bus_iommufd_pasid_attach(const char *pci_addr, uint32_t pasid)
 {
-	struct rte_iommufd_device *dev = NULL;
+	struct ifb_device *idev = NULL;
 	struct pasid_attachment *a;
+	uint64_t serial = 0;
 	uint32_t pt_id = 0;
 	char addr[16];
 	int ret;
@@ -213,6 +270,7 @@ rte_bus_iommufd_pasid_attach(const char *pci_addr, uint32_t pasid)
 			pasid);
 		ret = -ENOENT;
 	}
+	atts_prune();
 	if (ret == 0 && att_find(addr, pasid) != NULL)
 		ret = -EEXIST;
 	if (ret == 0 && nb_atts == max_atts) {
@@ -228,14 +286,17 @@ rte_bus_iommufd_pasid_attach(const char *pci_addr, uint32_t pasid)
 	}
 	if (ret == 0) {
 		pthread_mutex_lock(&ifb.lock);
-		ret = pasid_target(addr, &dev, &pt_id);
-		if (ret == 0)
-			ret = rte_iommufd_device_pasid_attach(dev, pasid, pt_id, NULL);
+		ret = pasid_target(addr, &idev);
+		if (ret == 0) {
+			serial = idev->serial;
+			ret = rte_iommufd_space_attach(idev->cont->space, idev->dev, pasid, &pt_id);
+		}
 		pthread_mutex_unlock(&ifb.lock);
 	}
 	if (ret == 0) {
 		a = &atts[nb_atts++];
 		memcpy(a->dev, addr, sizeof(a->dev));
+		a->serial = serial;
 		a->pasid = pasid;
 		IFB_LOG(DEBUG, "%s: PASID %u attached to page table %u", addr, pasid, pt_id);
 	}
@@ -246,9 +307,8 @@ rte_bus_iommufd_pasid_attach(const char *pci_addr, uint32_t pasid)
 int
 rte_bus_iommufd_pasid_detach(const char *pci_addr, uint32_t pasid)
 {
-	struct rte_iommufd_device *dev = NULL;
+	struct ifb_device *idev = NULL;
 	struct pasid_attachment *a;
-	uint32_t pt_id;
 	char addr[16];
 	int ret;
 
@@ -261,9 +321,9 @@ rte_bus_iommufd_pasid_detach(const char *pci_addr, uint32_t pasid)
 		return fail(-ENOENT);
 	}
 	pthread_mutex_lock(&ifb.lock);
-	ret = pasid_target(addr, &dev, &pt_id);
+	ret = pasid_target(addr, &idev);
 	if (ret == 0)
-		ret = rte_iommufd_device_pasid_detach(dev, pasid);
+		ret = rte_iommufd_space_detach(idev->cont->space, idev->dev, pasid);
 	pthread_mutex_unlock(&ifb.lock);
 	/* A device gone (released) has no PASID attached any more. */
 	if (ret == 0 || ret == -ENODEV)
@@ -275,6 +335,7 @@ rte_bus_iommufd_pasid_detach(const char *pci_addr, uint32_t pasid)
 static int
 caps_fill(const char *addr, struct rte_bus_iommufd_caps *caps)
 {
+	struct rte_iommufd_hw_info info;
 	struct ifb_device *idev;
 
 	memset(caps, 0, sizeof(*caps));
@@ -291,16 +352,17 @@ caps_fill(const char *addr, struct rte_bus_iommufd_caps *caps)
 	caps->dev_id = rte_iommufd_device_id(idev->dev);
 	caps->ioas_id = idev->cont != NULL ? idev->cont->ioas_id : ifb.conts[0].ioas_id;
 	caps->page_table_id = idev->pt_id;
-	caps->pasid_page_table = idev->hwpt != NULL;
-	caps->hw_info_valid = idev->hw_info_valid;
-	if (idev->hw_info_valid) {
-		caps->hw_info_type = idev->hw_info.type;
-		caps->capabilities = idev->hw_info.capabilities;
-		caps->max_pasid_log2 = idev->hw_info.max_pasid_log2;
-		caps->pasid_reason = rte_iommufd_pasid_reason_str(idev->hw_info.pasid_reason);
-	} else {
-		caps->pasid_reason = "no IOMMU information from the kernel";
+	caps->pasid_page_table = idev->pasid_pt;
+	caps->pasid_reason = "no IOMMU information from the kernel";
+	ifb_quiet_begin();
+	if (idev->dev != NULL && rte_iommufd_device_hw_info(idev->dev, &info) == 0) {
+		caps->hw_info_valid = true;
+		caps->hw_info_type = info.type;
+		caps->capabilities = info.capabilities;
+		caps->max_pasid_log2 = info.max_pasid_log2;
+		caps->pasid_reason = rte_iommufd_pasid_reason_str(info.pasid_reason);
 	}
+	ifb_quiet_end();
 	pthread_mutex_unlock(&ifb.lock);
 	return 0;
 }
@@ -327,12 +389,6 @@ rte_bus_iommufd_device_caps_by_dev(const struct rte_device *dev,
 	return rte_bus_iommufd_device_caps(rte_dev_name(dev), caps);
 }
 
-/*
- * Process end: detach what this process attached. The namespace itself is
- * not touched: rte_eal_cleanup() may have unmapped the memzone already. The
- * PASIDs of this process go back when another process reclaims the slots
- * of dead owners (space_get()).
- */
 int
 ifb_pasid_telemetry(struct rte_tel_data *d)
 {
@@ -345,6 +401,7 @@ ifb_pasid_telemetry(struct rte_tel_data *d)
 		return -ENOMEM;
 	rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
 	pthread_mutex_lock(&pasid_lock);
+	atts_prune();
 	for (i = 0; i < nb_atts; i++) {
 		char entry[48];
 
@@ -359,22 +416,32 @@ ifb_pasid_telemetry(struct rte_tel_data *d)
 }
 
 void
-ifb_pasid_fini(void)
+ifb_pasid_narrow(void)
 {
-	struct rte_iommufd_device *dev;
-	uint32_t pt_id;
-	unsigned int i, kept = 0;
+	int width, ret;
 
 	pthread_mutex_lock(&pasid_lock);
-	pthread_mutex_lock(&ifb.lock);
-	ifb_quiet_begin();
-	for (i = 0; i < nb_atts; i++) {
-		if (pasid_target(atts[i].dev, &dev, &pt_id) == 0 &&
-		    rte_iommufd_device_pasid_detach(dev, atts[i].pasid) < 0)
-			atts[kept++] = atts[i];
+	if (pasid_space != NULL && !ifb.secondary) {
+		width = devices_width();
+		ret = width > 0 ? rte_pasid_space_narrow(pasid_space, width) : 0;
+		if (ret < 0)
+			IFB_LOG(WARNING, "the PASID namespace cannot narrow to %d bits (a new device's width): %s; PASIDs above it stay allocated and are refused on that device",
+				width, rte_pasid_last_error());
 	}
-	ifb_quiet_end();
-	pthread_mutex_unlock(&ifb.lock);
-	nb_atts = kept;
+	pthread_mutex_unlock(&pasid_lock);
+}
+
+void
+ifb_pasid_reclaim(void)
+{
+	int ret;
+
+	pthread_mutex_lock(&pasid_lock);
+	if (pasid_space != NULL) {
+		ret = rte_pasid_space_reclaim(pasid_space, NULL, NULL);
+		if (ret > 0)
+			IFB_LOG(INFO, "a process sharing the PASID namespace ended: %d of its PASIDs freed",
+				ret);
+	}
 	pthread_mutex_unlock(&pasid_lock);
 }

@@ -17,6 +17,7 @@
 #include <rte_telemetry.h>
 
 #include "bus_iommufd_private.h"
+#include "rte_bus_iommufd.h"
 
 /* rte_tel_data_add_dict_u64 is deprecated in 24.11 and gone in 25.11. */
 #if IFB_HAVE_TEL_UINT
@@ -67,42 +68,41 @@ tel_devices(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 tel_caps(const char *cmd, const char *params, struct rte_tel_data *d)
 {
+	struct rte_bus_iommufd_caps caps;
 	struct rte_iommufd_hw_info info;
 	struct ifb_device *idev;
-	char addr[16];
-	bool valid;
+	bool regs = false;
+	int fd;
 
 	RTE_SET_USED(cmd);
-	if (params == NULL || rte_iommufd_pci_addr_parse(params, addr, sizeof(addr)) < 0)
+	if (params == NULL || rte_bus_iommufd_device_caps(params, &caps) < 0)
 		return -EINVAL;
 	pthread_mutex_lock(&ifb.lock);
-	idev = ifb_device_find(addr);
-	if (idev == NULL) {
-		pthread_mutex_unlock(&ifb.lock);
-		return -ENODEV;
+	idev = ifb_device_find(caps.name);
+	fd = idev != NULL ? idev->fd : -1;
+	/* VT-d: flags, cap_reg, ecap_reg (the kernel's current answer). */
+	if (idev != NULL && idev->dev != NULL && caps.hw_info_type == 1) {
+		ifb_quiet_begin();
+		regs = rte_iommufd_device_hw_info(idev->dev, &info) == 0 && info.data_len >= 16;
+		ifb_quiet_end();
 	}
-	valid = idev->hw_info_valid;
-	info = idev->hw_info;
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "device", idev->name);
-	rte_tel_data_add_dict_int(d, "iommu_group", idev->group_num);
-	rte_tel_data_add_dict_int(d, "fd", idev->fd);
-	if (idev->dev != NULL)
-		rte_tel_data_add_dict_int(d, "dev_id", (int)rte_iommufd_device_id(idev->dev));
-	rte_tel_data_add_dict_int(d, "page_table", (int)idev->pt_id);
-	rte_tel_data_add_dict_int(d, "pasid_capable_page_table", idev->hwpt != NULL);
-	if (idev->cont != NULL)
-		rte_tel_data_add_dict_int(d, "ioas", (int)idev->cont->ioas_id);
 	pthread_mutex_unlock(&ifb.lock);
-	rte_tel_data_add_dict_int(d, "hw_info_valid", valid);
-	if (valid) {
-		rte_tel_data_add_dict_int(d, "hw_info_type", (int)info.type);
-		tel_add_u64(d, "capabilities", info.capabilities);
-		rte_tel_data_add_dict_int(d, "max_pasid_log2", info.max_pasid_log2);
-		rte_tel_data_add_dict_string(d, "pasid",
-					     rte_iommufd_pasid_reason_str(info.pasid_reason));
-		if (info.type == 1 && info.data_len >= 16) {
-			/* Intel VT-d: flags, cap_reg, ecap_reg. */
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "device", caps.name);
+	rte_tel_data_add_dict_int(d, "iommu_group", caps.iommu_group);
+	rte_tel_data_add_dict_int(d, "fd", fd);
+	if (caps.dev_id != 0)
+		rte_tel_data_add_dict_int(d, "dev_id", (int)caps.dev_id);
+	rte_tel_data_add_dict_int(d, "page_table", (int)caps.page_table_id);
+	rte_tel_data_add_dict_int(d, "pasid_capable_page_table", caps.pasid_page_table);
+	rte_tel_data_add_dict_int(d, "ioas", (int)caps.ioas_id);
+	rte_tel_data_add_dict_int(d, "hw_info_valid", caps.hw_info_valid);
+	if (caps.hw_info_valid) {
+		rte_tel_data_add_dict_int(d, "hw_info_type", (int)caps.hw_info_type);
+		tel_add_u64(d, "capabilities", caps.capabilities);
+		rte_tel_data_add_dict_int(d, "max_pasid_log2", caps.max_pasid_log2);
+		rte_tel_data_add_dict_string(d, "pasid", caps.pasid_reason);
+		if (regs) {
 			tel_add_u64(d, "vtd_cap_reg", info.data[1]);
 			tel_add_u64(d, "vtd_ecap_reg", info.data[2]);
 		}
@@ -142,7 +142,8 @@ tel_mappings(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_int(c, "devices", (int)cont->nb_devices);
 		rte_tel_data_add_dict_int(c, "groups", (int)cont->nb_groups);
 		rte_tel_data_add_dict_int(c, "user_mappings", (int)cont->nb_maps);
-		rte_tel_data_add_dict_int(c, "pasid_hwpts", (int)cont->nb_hwpts);
+		rte_tel_data_add_dict_int(c, "page_tables",
+					  (int)rte_iommufd_space_hwpts(cont->space));
 		ifb_ranges_str(cont, ranges, sizeof(ranges));
 		rte_tel_data_add_dict_string(c, "iova_ranges", ranges);
 		snprintf(name, sizeof(name), "container%u", i);

@@ -175,7 +175,7 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 	struct ifb_device *idev;
 	const char *sysfs_root;
 	char addr[16], root[PATH_MAX], why[384];
-	bool need_events = false;
+	bool need_events = false, new_dev = false;
 	int group_num, ret, fd;
 
 	ret = route();
@@ -267,6 +267,7 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 			goto fail;
 		}
 		fd = idev->fd;
+		new_dev = true;
 		need_events = cont == &ifb.conts[0] && !ifb.mem_cb_registered;
 	}
 	pthread_mutex_unlock(&ifb.lock);
@@ -277,6 +278,8 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 		return -1;
 	}
 	rte_mcfg_mem_read_unlock();
+	if (new_dev)
+		ifb_pasid_narrow();	/* its PASID width counts */
 
 	if (device_info_get(addr, fd, device_info) < 0) {
 		rte_vfio_release_device(sysfs_base, addr, fd);
