@@ -220,11 +220,13 @@ ifd_ctx_get(struct rte_iommufd *ctx, enum ifd_handle kind)
 	__atomic_add_fetch(&ctx->refs, 1, __ATOMIC_RELAXED);
 }
 
-void
-ifd_ctx_put(struct rte_iommufd *ctx, enum ifd_handle kind)
+int
+ifd_handle_release(struct rte_iommufd *ctx, enum ifd_handle kind, void *handle)
 {
+	free(handle);
 	__atomic_sub_fetch(&ctx->live[kind], 1, __ATOMIC_RELAXED);
 	ctx_put(ctx);
+	return 0;
 }
 
 void
@@ -296,14 +298,20 @@ rte_iommufd_destroy(struct rte_iommufd *ctx, uint32_t id)
 	if (ctx == NULL)
 		return ifd_fail(-EINVAL, IFD_WHY("NULL context"), "IOMMU_DESTROY id %u", id);
 	ret = ifd_ioctl(ctx->fd, IFD_IOMMU_DESTROY, &cmd);
-	if (ret == -EBUSY)
-		return ifd_fail(ret, IFD_WHY("object still attached or referenced"),
-				"IOMMU_DESTROY id %u", id);
-	if (ret == -ENOENT)
-		return ifd_fail(ret, IFD_WHY("no object with this id"), "IOMMU_DESTROY id %u", id);
 	if (ret < 0)
-		return ifd_fail(ret, NULL, "IOMMU_DESTROY id %u", id);
+		return ifd_fail(ret, ret == -EBUSY ? IFD_WHY("object still attached or referenced") :
+				ret == -ENOENT ? IFD_WHY("no object with this id") : NULL,
+				"IOMMU_DESTROY id %u", id);
 	return 0;
+}
+
+int
+ifd_destroy_id(struct rte_iommufd *ctx, uint32_t id)
+{
+	struct ifd_iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+	int ret = ifd_ioctl(ctx->fd, IFD_IOMMU_DESTROY, &cmd);
+
+	return ret == -ENOENT ? 0 : ret;
 }
 
 static int
@@ -351,14 +359,11 @@ rte_iommufd_set_rlimit_mode(struct rte_iommufd *ctx, enum rte_iommufd_rlimit_mod
 		return ifd_fail(-EINVAL, IFD_WHY("NULL context or unknown mode"),
 				"IOMMU_OPTION set RLIMIT_MODE %d", (int)mode);
 	ret = option(ctx, IFD_IOMMU_OPTION_RLIMIT_MODE, IFD_IOMMU_OPTION_OP_SET, 0, &val);
-	if (ret == -EPERM)
-		return ifd_fail(ret, IFD_WHY("changing the accounting mode needs CAP_SYS_RESOURCE"),
-				"IOMMU_OPTION set RLIMIT_MODE %d", (int)mode);
-	if (ret == -EBUSY)
-		return ifd_fail(ret, IFD_WHY("mappings already exist in this iommufd"),
-				"IOMMU_OPTION set RLIMIT_MODE %d", (int)mode);
 	if (ret < 0)
-		return ifd_fail(ret, NULL, "IOMMU_OPTION set RLIMIT_MODE %d", (int)mode);
+		return ifd_fail(ret,
+				ret == -EPERM ? IFD_WHY("changing the accounting mode needs CAP_SYS_RESOURCE") :
+				ret == -EBUSY ? IFD_WHY("mappings already exist in this iommufd") : NULL,
+				"IOMMU_OPTION set RLIMIT_MODE %d", (int)mode);
 	return 0;
 }
 
@@ -372,12 +377,10 @@ rte_iommufd_ioas_set_huge_pages(struct rte_iommufd_ioas *ioas, bool enable)
 		return ifd_fail(-EINVAL, IFD_WHY("NULL IOAS"), "IOMMU_OPTION set HUGE_PAGES");
 	ret = option(ioas->ctx, IFD_IOMMU_OPTION_HUGE_PAGES, IFD_IOMMU_OPTION_OP_SET,
 		     ioas->id, &val);
-	if (ret == -EBUSY)
-		return ifd_fail(ret, IFD_WHY("devices are already attached to this IOAS"),
-				"IOMMU_OPTION set HUGE_PAGES ioas %u = %d", ioas->id, enable);
 	if (ret < 0)
-		return ifd_fail(ret, NULL, "IOMMU_OPTION set HUGE_PAGES ioas %u = %d",
-				ioas->id, enable);
+		return ifd_fail(ret, ret == -EBUSY ?
+				IFD_WHY("devices are already attached to this IOAS") : NULL,
+				"IOMMU_OPTION set HUGE_PAGES ioas %u = %d", ioas->id, enable);
 	return 0;
 }
 

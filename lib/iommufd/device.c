@@ -344,8 +344,7 @@ rte_iommufd_device_close(struct rte_iommufd_device *dev)
 		close(dev->fd);
 	/* The kernel detached the RID and every PASID with the close. */
 	ifd_space_forget_device(dev->ctx, dev);
-	ifd_ctx_put(dev->ctx, IFD_H_DEVICE);
-	free(dev);
+	ifd_handle_release(dev->ctx, IFD_H_DEVICE, dev);
 }
 
 uint32_t
@@ -472,8 +471,12 @@ const char *
 ifd_pasid_refused(const struct rte_iommufd_device *dev, uint32_t pasid, int *err,
 		char *buf, size_t len)
 {
-	unsigned int w = dev->hw_info.max_pasid_log2;
+	unsigned int w;
 
+	*err = -EINVAL;
+	if (dev == NULL)
+		return IFD_WHY("NULL device");
+	w = dev->hw_info.max_pasid_log2;
 	*err = -EOPNOTSUPP;
 	if (pasid == RTE_IOMMUFD_NO_PASID) {
 		*err = -EINVAL;
@@ -505,11 +508,10 @@ rte_iommufd_device_pasid_attach(struct rte_iommufd_device *dev, uint32_t pasid,
 	bool known;
 	int ret;
 
-	if (dev == NULL)
-		return ifd_fail(-EINVAL, IFD_WHY("NULL device"), "PASID attach");
 	why = ifd_pasid_refused(dev, pasid, &ret, buf, sizeof(buf));
 	if (why != NULL)
-		return ifd_fail(ret, why, "PASID attach %s pasid %u", dev->name, pasid);
+		return ifd_fail(ret, why, "PASID attach %s pasid %u", rte_iommufd_device_name(dev),
+				pasid);
 	ret = dev->ops->attach(dev, pasid, &id);
 	if (ret < 0) {
 		if (ret == -EINVAL) {
@@ -544,11 +546,10 @@ rte_iommufd_device_pasid_detach(struct rte_iommufd_device *dev, uint32_t pasid)
 	char buf[160];
 	int ret;
 
-	if (dev == NULL)
-		return ifd_fail(-EINVAL, IFD_WHY("NULL device"), "PASID detach");
 	why = ifd_pasid_refused(dev, pasid, &ret, buf, sizeof(buf));
 	if (why != NULL)
-		return ifd_fail(ret, why, "PASID detach %s pasid %u", dev->name, pasid);
+		return ifd_fail(ret, why, "PASID detach %s pasid %u", rte_iommufd_device_name(dev),
+				pasid);
 	ret = dev->ops->detach(dev, pasid);
 	if (ret < 0)
 		return ifd_fail(ret, NULL, "PASID detach %s pasid %u", dev->name, pasid);

@@ -51,7 +51,6 @@ rte_iommufd_fault_alloc(struct rte_iommufd *ctx, struct rte_iommufd_fault **faul
 int
 rte_iommufd_fault_free(struct rte_iommufd_fault *fault)
 {
-	struct ifd_iommu_destroy cmd = { .size = sizeof(cmd) };
 	int ret;
 
 	if (fault == NULL)
@@ -64,28 +63,15 @@ rte_iommufd_fault_free(struct rte_iommufd_fault *fault)
 	if (fault->fd >= 0)
 		close(fault->fd);
 	fault->fd = -1;
-	cmd.id = fault->id;
-	ret = ifd_ioctl(fault->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
-	if (ret == -EBUSY)
-		return ifd_fail(ret, IFD_WHY("a HWPT allocated outside this library still delivers faults to it (the queue's descriptor is closed); free the HWPT first"),
-				"IOMMU_DESTROY fault %u", fault->id);
-	if (ret < 0 && ret != -ENOENT)
-		return ifd_fail(ret, NULL, "IOMMU_DESTROY fault %u", fault->id);
-	ifd_ctx_put(fault->ctx, IFD_H_FAULT);
-	free(fault);
-	return 0;
+	ret = ifd_destroy(fault->ctx, "fault", fault->id,
+			IFD_WHY("a HWPT allocated outside this library still delivers faults to it (the queue's descriptor is closed); free the HWPT first"));
+	return ret < 0 ? ret : ifd_handle_release(fault->ctx, IFD_H_FAULT, fault);
 }
 
 uint32_t
 rte_iommufd_fault_id(const struct rte_iommufd_fault *fault)
 {
 	return fault != NULL ? fault->id : 0;
-}
-
-int
-rte_iommufd_fault_fd(const struct rte_iommufd_fault *fault)
-{
-	return fault != NULL ? fault->fd : -EINVAL;
 }
 
 int
@@ -122,6 +108,12 @@ rte_iommufd_fault_parse(const void *buf, size_t len,
 		recs[i].cookie = k.cookie;
 	}
 	return (int)n;
+}
+
+int
+rte_iommufd_fault_fd(const struct rte_iommufd_fault *fault)
+{
+	return fault != NULL ? fault->fd : -EINVAL;
 }
 
 int

@@ -112,23 +112,17 @@ rte_iommufd_hwpt_alloc(struct rte_iommufd_device *dev, uint32_t pt_id, uint32_t 
 int
 rte_iommufd_hwpt_free(struct rte_iommufd_hwpt *hwpt)
 {
-	struct ifd_iommu_destroy cmd = { .size = sizeof(cmd) };
 	int ret;
 
 	if (hwpt == NULL)
 		return 0;
 	/* The handle's reference keeps the context (and its fd) until here. */
-	cmd.id = hwpt->id;
-	ret = ifd_ioctl(hwpt->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
-	if (ret == -EBUSY)
-		return ifd_fail(ret, IFD_WHY("still attached to a device RID or PASID; detach first"),
-				"IOMMU_DESTROY hwpt %u", hwpt->id);
-	if (ret < 0 && ret != -ENOENT)
-		return ifd_fail(ret, NULL, "IOMMU_DESTROY hwpt %u", hwpt->id);
+	ret = ifd_destroy(hwpt->ctx, "hwpt", hwpt->id,
+			IFD_WHY("still attached to a device RID or PASID; detach first"));
+	if (ret < 0)
+		return ret;
 	ifd_hwpt_unregister(hwpt->ctx, hwpt);
-	ifd_ctx_put(hwpt->ctx, IFD_H_HWPT);
-	free(hwpt);
-	return 0;
+	return ifd_handle_release(hwpt->ctx, IFD_H_HWPT, hwpt);
 }
 
 uint32_t

@@ -65,27 +65,15 @@ rte_iommufd_ioas_import(struct rte_iommufd *ctx, uint32_t id, struct rte_iommufd
 int
 rte_iommufd_ioas_free(struct rte_iommufd_ioas *ioas)
 {
-	struct ifd_iommu_destroy cmd = { .size = sizeof(cmd) };
 	int ret;
 
 	if (ioas == NULL)
 		return 0;
-	if (ioas->imported) {
-		ifd_ctx_put(ioas->ctx, IFD_H_IOAS);
-		free(ioas);
-		return 0;
-	}
-	/* The handle's reference keeps the context (and its fd) until here. */
-	cmd.id = ioas->id;
-	ret = ifd_ioctl(ioas->ctx->fd, IFD_IOMMU_DESTROY, &cmd);
-	if (ret == -EBUSY)
-		return ifd_fail(ret, IFD_WHY("devices or page tables still use it; detach and free them first"),
-				"IOMMU_DESTROY ioas %u", ioas->id);
-	if (ret < 0 && ret != -ENOENT)
-		return ifd_fail(ret, NULL, "IOMMU_DESTROY ioas %u", ioas->id);
-	ifd_ctx_put(ioas->ctx, IFD_H_IOAS);
-	free(ioas);
-	return 0;
+	/* The handle's reference keeps the context (and its fd) until here;
+	 * an imported IOAS stays with its creator. */
+	ret = ioas->imported ? 0 : ifd_destroy(ioas->ctx, "ioas", ioas->id,
+			IFD_WHY("devices or page tables still use it; detach and free them first"));
+	return ret < 0 ? ret : ifd_handle_release(ioas->ctx, IFD_H_IOAS, ioas);
 }
 
 uint32_t
@@ -189,12 +177,10 @@ rte_iommufd_ioas_allow_iovas(struct rte_iommufd_ioas *ioas,
 	cmd.allowed_iovas = (uintptr_t)kr;
 	ret = ifd_ioctl(ioas->ctx->fd, IFD_IOMMU_IOAS_ALLOW_IOVAS, &cmd);
 	free(kr);
-	if (ret == -EBUSY)
-		return ifd_fail(ret, IFD_WHY("a range is already reserved by an attached device"),
-				"IOMMU_IOAS_ALLOW_IOVAS ioas %u (%u ranges)", ioas->id, nr);
 	if (ret < 0)
-		return ifd_fail(ret, NULL, "IOMMU_IOAS_ALLOW_IOVAS ioas %u (%u ranges)",
-				ioas->id, nr);
+		return ifd_fail(ret, ret == -EBUSY ?
+				IFD_WHY("a range is already reserved by an attached device") : NULL,
+				"IOMMU_IOAS_ALLOW_IOVAS ioas %u (%u ranges)", ioas->id, nr);
 	return 0;
 }
 

@@ -83,6 +83,21 @@ struct rte_iommufd_device {
 /* The one ioctl helper: retries EINTR, returns the result or -errno. */
 int ifd_ioctl(int fd, unsigned long request, void *arg);
 
+/* IOMMU_DESTROY of object @id when its handle is released: 0, also when
+ * the object is gone already (ENOENT), else the negative errno. */
+int ifd_destroy_id(struct rte_iommufd *ctx, uint32_t id);
+
+/*
+ * The same, reported: a refusal is logged as "IOMMU_DESTROY <what> <id>"
+ * (@what: the object's kind, a literal), with @busy as the reason of EBUSY,
+ * and returned; the handle stays valid then.
+ */
+#define ifd_destroy(ctx, what, id, busy) __extension__ ({ \
+	int ifd_ret_ = ifd_destroy_id(ctx, id); \
+	ifd_ret_ < 0 ? ifd_fail(ifd_ret_, ifd_ret_ == -EBUSY ? (busy) : NULL, \
+				"IOMMU_DESTROY " what " %u", id) : 0; \
+})
+
 /*
  * Messages. Each one is declared where it is printed (ifd_messages.h): the
  * macros below record their format, IFD_WHY() the reasons, for
@@ -133,12 +148,14 @@ int ifd_fail_msg(enum rte_iommufd_log_level level, int err, const char *hint,
 
 /*
  * A handle of @kind now points to @ctx: the context (its descriptor, locks
- * and lists) stays until the handle is released with ifd_ctx_put(), even
- * after rte_iommufd_close(). Call once a handle is complete (no failure
- * path after it) and put after its last use of @ctx.
+ * and lists) stays until the handle is released with ifd_handle_release(),
+ * even after rte_iommufd_close(). Call once a handle is complete (no
+ * failure path after it) and release after its last use of @ctx.
  */
 void ifd_ctx_get(struct rte_iommufd *ctx, enum ifd_handle kind);
-void ifd_ctx_put(struct rte_iommufd *ctx, enum ifd_handle kind);
+/* The end of a handle of @kind: its reference to @ctx dropped, @handle
+ * freed. Returns 0. */
+int ifd_handle_release(struct rte_iommufd *ctx, enum ifd_handle kind, void *handle);
 
 /* Context registry of HWPTs (for messages). */
 void ifd_hwpt_register(struct rte_iommufd *ctx, struct rte_iommufd_hwpt *hwpt);
@@ -153,7 +170,7 @@ bool ifd_hwpt_uses_fault(struct rte_iommufd *ctx, uint32_t fault_id);
 int ifd_device_attach_raw(struct rte_iommufd_device *dev, uint32_t pasid,
 		uint32_t pt_id, uint32_t *out_hwpt_id);
 
-/* Why @dev cannot take @pasid (a reason declared with IFD_WHY(), its
+/* Why @dev (NULL included) cannot take @pasid (a reason declared with IFD_WHY(), its
  * values in @buf of @len bytes), with the errno in @err; NULL if it can. */
 const char *ifd_pasid_refused(const struct rte_iommufd_device *dev, uint32_t pasid,
 		int *err, char *buf, size_t len);

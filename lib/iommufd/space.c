@@ -112,9 +112,7 @@ rte_iommufd_space_free(struct rte_iommufd_space *sp)
 			return ret;
 		}
 	}
-	ifd_ctx_put(sp->ctx, IFD_H_SPACE);
-	free(sp);
-	return 0;
+	return ifd_handle_release(sp->ctx, IFD_H_SPACE, sp);
 }
 
 struct rte_iommufd_ioas *
@@ -123,34 +121,37 @@ rte_iommufd_space_ioas(const struct rte_iommufd_space *sp)
 	return sp != NULL ? sp->ioas : NULL;
 }
 
-unsigned int
-rte_iommufd_space_attachments(const struct rte_iommufd_space *sp)
+/* The attachments of @sp, or its HWPTs, counted under the lock. */
+static unsigned int
+space_count(const struct rte_iommufd_space *sp, bool hwpts)
 {
+	const struct space_hwpt *h;
 	const struct space_att *a;
 	unsigned int n = 0;
 
 	if (sp == NULL)
 		return 0;
 	pthread_mutex_lock(&sp->ctx->space_lock);
-	for (a = sp->atts; a != NULL; a = a->next)
-		n++;
+	if (hwpts)
+		for (h = sp->hwpts; h != NULL; h = h->next)
+			n++;
+	else
+		for (a = sp->atts; a != NULL; a = a->next)
+			n++;
 	pthread_mutex_unlock(&sp->ctx->space_lock);
 	return n;
 }
 
 unsigned int
+rte_iommufd_space_attachments(const struct rte_iommufd_space *sp)
+{
+	return space_count(sp, false);
+}
+
+unsigned int
 rte_iommufd_space_hwpts(const struct rte_iommufd_space *sp)
 {
-	const struct space_hwpt *h;
-	unsigned int n = 0;
-
-	if (sp == NULL)
-		return 0;
-	pthread_mutex_lock(&sp->ctx->space_lock);
-	for (h = sp->hwpts; h != NULL; h = h->next)
-		n++;
-	pthread_mutex_unlock(&sp->ctx->space_lock);
-	return n;
+	return space_count(sp, true);
 }
 
 /* The record of (dev, pasid) in @sp, or NULL; *prevp for unlinking. */
