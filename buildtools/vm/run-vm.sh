@@ -3,8 +3,8 @@
 #
 # Run one host command as root inside a QEMU guest: TCG, q35, an emulated
 # Intel VT-d in scalable and PASID mode, two e1000e NICs on one hub
-# (0000:00:02.0 and 0000:00:03.0, bound to vfio-pci), 256 2 MB hugepages on
-# /dev/hugepages, and the guest kernel that build-guest-kernel.sh builds.
+# (0000:00:02.0 and 0000:00:03.0, bound to vfio-pci), 2 MB hugepages (256,
+# or --hugepages N) on /dev/hugepages, and the guest kernel that build-guest-kernel.sh builds.
 # The guest's userspace is the host root, shared read-only over 9p: the
 # command sees the host's files at their usual paths, plus the guest's
 # /dev (/dev/iommu, /dev/vfio/devices/vfio*), /proc and /sys.
@@ -15,8 +15,10 @@
 #   --aw-bits 48|39    VT-d address width (default 48; with 39, QEMU's own
 #                      default, IOVAs from 512 GiB up are outside the aperture)
 #   --timeout SECONDS  kill the guest after this long (default 600)
-#   --mem MB           guest memory (default 1536, at least 768: 512 MB are
-#                      reserved as hugepages on the kernel command line)
+#   --mem MB           guest memory (default 1536; it must exceed the
+#                      hugepages' share, N*2 MB, by at least 700 MB)
+#   --hugepages N      2 MB hugepages reserved on the kernel command line
+#                      (default 256: 512 MB)
 #   --kernel DIR       directory holding the guest's bzImage (default: what
 #                      build-guest-kernel.sh builds or finds in the cache;
 #                      environment: DPDK_IOMMUFD_KERNEL)
@@ -123,6 +125,7 @@ usage_error() { echo "$me: $*; see $0 --help" >&2; exit 2; }
 aw_bits=48
 timeout=600
 mem=1536
+hugepages=256
 kernel=${DPDK_IOMMUFD_KERNEL:-}
 kernel_opt=
 series=
@@ -150,6 +153,7 @@ while [ $# -gt 0 ]; do
 	--aw-bits) need_arg "$@"; aw_bits=$2; shift 2 ;;
 	--timeout) need_arg "$@"; timeout=$2; shift 2 ;;
 	--mem) need_arg "$@"; mem=$2; shift 2 ;;
+	--hugepages) need_arg "$@"; hugepages=$2; shift 2 ;;
 	--kernel) need_arg "$@"; kernel=$2; kernel_opt=1; shift 2 ;;
 	--kernel-series) need_arg "$@"; series=$2; shift 2 ;;
 	--log) need_arg "$@"; log=$2; shift 2 ;;
@@ -177,7 +181,9 @@ done
 case "$aw_bits" in 39|48) ;; *) usage_error "--aw-bits takes 48 or 39, not '$aw_bits'" ;; esac
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout takes a positive number of seconds, not '$timeout'"
 [[ "$mem" =~ ^[1-9][0-9]*$ ]] || usage_error "--mem takes a size in MB, not '$mem'"
-[ "$mem" -ge 768 ] || usage_error "--mem $mem is too small: 512 MB are reserved as hugepages (use 768 or more)"
+[[ "$hugepages" =~ ^(0|[1-9][0-9]*)$ ]] || usage_error "--hugepages takes a number of 2 MB pages, not '$hugepages'"
+[ "$mem" -ge $((hugepages * 2 + 700)) ] ||
+	usage_error "--mem $mem is too small: $((hugepages * 2)) MB are reserved as hugepages (use $((hugepages * 2 + 700)) or more, or fewer --hugepages)"
 case "$intremap" in on|off) ;; *) usage_error "--intremap takes on or off, not '$intremap'" ;; esac
 for a in "${kargs[@]}"; do
 	[[ "$a" =~ ^[A-Za-z0-9_.,=:/-]+$ ]] || usage_error "--kernel-arg takes one plain kernel parameter, not '$a'"
@@ -237,7 +243,9 @@ for tool in timeout realpath bc; do
 	command -v "$tool" >/dev/null || die "$tool not found (run buildtools/install-deps.sh)"
 done
 
-# Kernel and initramfs (both cached).
+# Kernel and initramfs (both cached). DPDK_IOMMUFD_KERNEL names an x86
+# kernel: the arm64 guest takes its own unless --kernel names one.
+[ "$iommu" != smmuv3 ] || [ -n "$kernel_opt" ] || kernel=
 if [ -n "$series" ] && [ -z "$kernel_opt" ]; then
 	[[ "$series" =~ ^[0-9]+\.[0-9]+$ ]] || usage_error "--kernel-series takes a series like 6.12, not '$series'"
 	kernel=$("$here/build-guest-kernel.sh" --series "$series" "$cache") ||
@@ -348,8 +356,8 @@ sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
 # intel-iommu before the PCI devices it translates; intremap needs the
 # split irqchip. multidevs=remap: the host root spans several file systems.
-cmdline="console=ttyS0 intel_iommu=on,sm_on iommu=nopt hugepagesz=2M hugepages=256 panic=-1 rdinit=/init"
-[ "$iommu" != amd ] || cmdline="console=ttyS0 iommu=nopt hugepagesz=2M hugepages=256 panic=-1 rdinit=/init"
+cmdline="console=ttyS0 intel_iommu=on,sm_on iommu=nopt hugepagesz=2M hugepages=$hugepages panic=-1 rdinit=/init"
+[ "$iommu" != amd ] || cmdline="console=ttyS0 iommu=nopt hugepagesz=2M hugepages=$hugepages panic=-1 rdinit=/init"
 [ ${#kargs[@]} -eq 0 ] || cmdline+=" ${kargs[*]}"
 iommu_dev="intel-iommu,intremap=$intremap,x-scalable-mode=on,x-pasid-mode=on,caching-mode=on,aw-bits=$aw_bits"
 [ "$qemu_flavour" != sid ] ||
@@ -386,7 +394,7 @@ if [ "$iommu" = smmuv3 ]; then
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 		-virtfs "local,path=$outdir,mount_tag=out,security_model=none,multidevs=remap"
 		-kernel "$kernel/Image" -initrd "$initrd"
-		-append "console=ttyAMA0 iommu.passthrough=0 hugepagesz=2M hugepages=256 panic=-1 rdinit=/init${kargs[*]:+ ${kargs[*]}}"
+		-append "console=ttyAMA0 iommu.passthrough=0 hugepagesz=2M hugepages=$hugepages panic=-1 rdinit=/init${kargs[*]:+ ${kargs[*]}}"
 	)
 fi
 if [ "$monitor" = 1 ]; then
