@@ -125,7 +125,11 @@ static const uint32_t QEMU_SMMU_IDR[6] = { 0x0d40101a, 0x02730010, 0, 0x404, 0, 
  * GT | HE | GATS_MODE (2 << 12) | HATS_MODE (2 << 10) | GA = 0x29d3; EFR2 is
  * AMDVI_DEFAULT_EXT_FEATURES2 = 0. With dma-translation=off QEMU also ORs
  * AMDVI_HATS_MODE_RESERVED (3 << 10) (qemu-devel, 2025 amd_iommu series):
- * 0x2dd3.
+ * 0x2dd3. Read for real in the rig (vm-amd-info: QEMU 11.1.3, amd-iommu
+ * dma-remap=on, Linux 7.3): IOMMU_GET_HW_INFO type 4 gives EFR 0x29d3 and
+ * EFR2 0, as /sys/class/iommu/ivhd0/amd-iommu/features ("29d3:0") and the
+ * boot log ("Extended features (0x29d3, 0x0): PreF PPR GT IA GA HE") say;
+ * out_max_pasid_log2 0 for its e1000e NICs.
  */
 #define QEMU_AMD_EFR 0x29d3ull
 #define QEMU_AMD_EFR_NO_DMA 0x2dd3ull
@@ -920,9 +924,13 @@ amd_qemu(void)
 {
 	struct rte_iommufd_amd_caps a;
 	struct rte_iommufd_iommu_caps s;
+	char tokens[128];
 	uint8_t buf[16];
 
 	TEST_ASSERT_SUCCESS(rte_iommufd_amd_caps_decode(QEMU_AMD_EFR, 0, &a), "decode");
+	amd_dmesg_tokens(&a, tokens, sizeof(tokens));
+	TEST_ASSERT(strcmp(tokens, "PreF PPR GT IA GA HE") == 0,
+		    "Linux 7.3 printed \"PreF PPR GT IA GA HE\", decoded \"%s\"", tokens);
 	TEST_ASSERT_EQUAL(a.pref, 1, "PREFETCH");
 	TEST_ASSERT_EQUAL(a.ppr, 1, "PPR");
 	TEST_ASSERT_EQUAL(a.gt, 1, "GT");
