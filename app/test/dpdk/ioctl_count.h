@@ -13,4 +13,13 @@ uint64_t ioctl_count_maps(void);
 /* DMA unmap requests (IOMMU_IOAS_UNMAP, VFIO_IOMMU_UNMAP_DMA) that succeeded. */
 uint64_t ioctl_count_unmaps(void);
 
+/*
+ * Time spent in the map and unmap requests (failed ones included), in ns:
+ * wall time, and the calling threads' CPU time (in the kernel).
+ */
+uint64_t ioctl_count_map_ns(void);
+uint64_t ioctl_count_unmap_ns(void);
+uint64_t ioctl_count_map_cpu_ns(void);
+uint64_t ioctl_count_unmap_cpu_ns(void);
+
 #endif /* _IOCTL_COUNT_H_ */
