@@ -5,7 +5,8 @@
 /*
  * lib/iommufd without a kernel: argument checks and their messages, the
  * interpretation of GET_HW_INFO answers of every struct size, sysfs
- * discovery on a fake sysfs tree, fault record parsing.
+ * discovery on a fake sysfs tree, fault record parsing, the PASID refusals
+ * of the device calls.
  */
 
 #include <errno.h>
@@ -383,6 +384,73 @@ fault_records(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * The PASID refusals of the device calls (ifd_pasid_refused()) on a device
+ * record with a chosen hardware information: their errnos are the policy's
+ * (rte_iommufd_policy_pasid_check()), their reasons give the values.
+ */
+static int
+pasid_refusals(void)
+{
+	struct rte_iommufd ctx;
+	struct rte_iommufd_device dev;
+	struct rte_iommufd_pasid_caps caps;
+	const uint32_t probes[] = { 1, 2, 255, 256, 0xffff, 0x10000, 0xfffff, 0x100000,
+				    UINT32_MAX };
+	const char *why;
+	char buf[160];
+	unsigned int w, i;
+	int err;
+
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&dev, 0, sizeof(dev));
+	dev.ctx = &ctx;
+	dev.fd = -1;
+	snprintf(dev.name, sizeof(dev.name), "fake");
+
+	why = ifd_pasid_refused(NULL, 1, &err, buf, sizeof(buf));
+	TEST_ASSERT(why != NULL && err == -EINVAL, "NULL device: %d", err);
+	why = ifd_pasid_refused(&dev, RTE_IOMMUFD_NO_PASID, &err, buf, sizeof(buf));
+	TEST_ASSERT(why != NULL && err == -EINVAL, "PASID 0: %d", err);
+	TEST_ASSERT_CONTAINS(why, "PASID 0 is the RID");
+	why = ifd_pasid_refused(&dev, 1, &err, buf, sizeof(buf));
+	TEST_ASSERT(why != NULL && err == -EOPNOTSUPP, "no PASID attach: %d", err);
+	TEST_ASSERT_CONTAINS(why, "kernel: no PASID attach");
+	ctx.features = RTE_IOMMUFD_FEAT_PASID;
+	/* Without hardware information the kernel decides. */
+	TEST_ASSERT(ifd_pasid_refused(&dev, 1, &err, buf, sizeof(buf)) == NULL, "no hw_info");
+	dev.hw_info_valid = true;
+	dev.hw_info.pasid_reason = RTE_IOMMUFD_PASID_NOT_SUPPORTED;
+	why = ifd_pasid_refused(&dev, 1, &err, buf, sizeof(buf));
+	TEST_ASSERT(why != NULL && err == -EOPNOTSUPP, "width 0: %d", err);
+	TEST_ASSERT_CONTAINS(why, "no usable PASID, out_max_pasid_log2 = 0: ");
+	TEST_ASSERT_CONTAINS(why, rte_iommufd_pasid_reason_str(RTE_IOMMUFD_PASID_NOT_SUPPORTED));
+	dev.hw_info.pasid_reason = RTE_IOMMUFD_PASID_USABLE;
+	for (w = 1; w <= RTE_IOMMUFD_PASID_MAX_LOG2; w++) {
+		dev.hw_info.max_pasid_log2 = (uint8_t)w;
+		TEST_ASSERT_SUCCESS(rte_iommufd_pasid_caps_from_hw_info(&dev.hw_info, &caps),
+				    "caps, w %u", w);
+		for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+			why = ifd_pasid_refused(&dev, probes[i], &err, buf, sizeof(buf));
+			TEST_ASSERT_EQUAL(why != NULL ? err : 0,
+					  rte_iommufd_policy_pasid_check(&caps, probes[i]),
+					  "w %u pasid %u: %s", w, probes[i], why != NULL ? why : "-");
+			TEST_ASSERT_EQUAL(why != NULL, probes[i] >= (1u << w), "w %u pasid %u",
+					  w, probes[i]);
+		}
+	}
+	dev.hw_info.max_pasid_log2 = 8;
+	why = ifd_pasid_refused(&dev, 256, &err, buf, sizeof(buf));
+	TEST_ASSERT(why != NULL && err == -ERANGE, "past the width: %d", err);
+	TEST_ASSERT_CONTAINS(why, "beyond the device's PASID width: usable 1..255 (out_max_pasid_log2 8)");
+	/* A width no PASID has: refused, not trusted. */
+	dev.hw_info.max_pasid_log2 = RTE_IOMMUFD_PASID_MAX_LOG2 + 1;
+	why = ifd_pasid_refused(&dev, 1, &err, buf, sizeof(buf));
+	TEST_ASSERT(why != NULL && err == -EOPNOTSUPP, "width 21: %d", err);
+	TEST_ASSERT_CONTAINS(why, "out_max_pasid_log2 21, wider than a PASID (20 bits)");
+	return TEST_SUCCESS;
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(null_arguments),
 	TEST_CASE(open_missing_device),
@@ -396,6 +464,7 @@ static const struct test_case cases[] = {
 	TEST_CASE_ST(fake_sysfs_setup, fake_sysfs_teardown, sysfs_discovery),
 	TEST_CASE_ST(fake_sysfs_setup, fake_sysfs_teardown, device_open_unbound),
 	TEST_CASE(fault_records),
+	TEST_CASE(pasid_refusals),
 	TEST_CASES_END(),
 };
 

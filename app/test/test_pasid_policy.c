@@ -5,14 +5,17 @@
 /*
  * The PASID capability model and the attach policy, as pure functions on
  * synthetic hardware information: every EXEC/PRIV combination, width 0,
- * kernels that predate PASID reporting, mixed device sets.
+ * kernels that predate PASID reporting, the shared width of mixed device
+ * sets.
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rte_iommufd.h"
+#include "rte_pasid.h"
 #include "test.h"
 
 static struct rte_iommufd_hw_info
@@ -116,31 +119,57 @@ pasid_check_policy(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * The width of a namespace shared by a set of devices: rte_pasid_shared_width()
+ * of their capabilities' widths, the narrowest device's; refused (ENOTSUP)
+ * as soon as one device has no PASID.
+ */
+static unsigned int
+set_widths(const unsigned int *w, unsigned int n, unsigned int *widths)
+{
+	struct rte_iommufd_pasid_caps c;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_iommufd_hw_info info = hw_info((uint8_t)w[i], 0,
+			w[i] ? RTE_IOMMUFD_PASID_USABLE : RTE_IOMMUFD_PASID_NOT_SUPPORTED);
+
+		if (rte_iommufd_pasid_caps_from_hw_info(&info, &c) != 0 || c.width != w[i])
+			return i;
+		widths[i] = c.width;
+	}
+	return n;
+}
+
 static int
 mixed_device_sets(void)
 {
-	struct rte_iommufd_pasid_caps set[4] = { { 0 } };
-	unsigned int i, trial;
+	const unsigned int with_none[3] = { 20, 0, 10 }, all[3] = { 20, 12, 10 };
+	unsigned int w[4], widths[4] = { 0 }, i, trial;
 
-	TEST_ASSERT_EQUAL(rte_iommufd_policy_common_width(set, 0), 0, "empty set");
-	TEST_ASSERT_EQUAL(rte_iommufd_policy_common_width(NULL, 3), 0, "NULL");
+	TEST_ASSERT_EQUAL(rte_pasid_shared_width(widths, 0), -EINVAL, "empty set");
+	TEST_ASSERT_EQUAL(rte_pasid_shared_width(NULL, 3), -EINVAL, "NULL");
 	srand(7);
 	for (trial = 0; trial < 1000; trial++) {
 		unsigned int n = 1 + (unsigned int)rand() % 4, expect = 20;
+		bool none = false;
 
 		for (i = 0; i < n; i++) {
-			set[i].width = (uint8_t)(rand() % 21);
-			if (set[i].width < expect)
-				expect = set[i].width;
+			w[i] = (unsigned int)(rand() % 21);
+			none |= w[i] == 0;
+			if (w[i] != 0 && w[i] < expect)
+				expect = w[i];
 		}
-		TEST_ASSERT_EQUAL(rte_iommufd_policy_common_width(set, n), expect,
+		TEST_ASSERT_EQUAL(set_widths(w, n, widths), n, "caps, trial %u", trial);
+		TEST_ASSERT_EQUAL(rte_pasid_shared_width(widths, n), none ? -ENOTSUP : (int)expect,
 				  "trial %u, %u devices", trial, n);
 	}
-	/* One device without PASID makes the whole set PASID-less. */
-	set[0].width = 20;
-	set[1].width = 0;
-	set[2].width = 10;
-	TEST_ASSERT_EQUAL(rte_iommufd_policy_common_width(set, 3), 0, "mixed with width 0");
+	/* One device without PASID cannot share a namespace with the others. */
+	TEST_ASSERT_EQUAL(set_widths(with_none, 3, widths), 3, "caps");
+	TEST_ASSERT_EQUAL(rte_pasid_shared_width(widths, 3), -ENOTSUP, "mixed with width 0");
+	/* Without it, the narrowest of the others. */
+	TEST_ASSERT_EQUAL(set_widths(all, 3, widths), 3, "caps");
+	TEST_ASSERT_EQUAL(rte_pasid_shared_width(widths, 3), 10, "narrowest");
 	return TEST_SUCCESS;
 }
 

@@ -396,6 +396,8 @@ pt_is_pasid_hwpt(struct rte_iommufd *ctx, uint32_t pt_id, bool *known)
 	return *known && (flags & RTE_IOMMUFD_HWPT_ALLOC_PASID);
 }
 
+/* The one attach (iommufd_private.h): the public RID and PASID attaches
+ * and the address spaces (space.c) build on it. */
 int
 ifd_device_attach_raw(struct rte_iommufd_device *dev, uint32_t pasid, uint32_t pt_id,
 		uint32_t *out_hwpt_id)
@@ -418,7 +420,7 @@ rte_iommufd_device_attach(struct rte_iommufd_device *dev, uint32_t pt_id,
 		uint32_t *out_hwpt_id)
 {
 	const char *hint = NULL;
-	uint32_t id = pt_id;
+	uint32_t prev, id;
 	bool known;
 	int ret;
 
@@ -427,7 +429,8 @@ rte_iommufd_device_attach(struct rte_iommufd_device *dev, uint32_t pt_id,
 	if (pt_id == 0)
 		return ifd_fail(-EINVAL, IFD_WHY("page table id 0 is never valid"), "attach %s -> pt 0",
 				dev->name);
-	ret = dev->ops->attach(dev, RTE_IOMMUFD_NO_PASID, &id);
+	prev = dev->rid_hwpt;
+	ret = ifd_device_attach_raw(dev, RTE_IOMMUFD_NO_PASID, pt_id, &id);
 	if (ret < 0) {
 		if (ret == -EINVAL && !pt_is_pasid_hwpt(dev->ctx, pt_id, &known))
 			hint = known ?
@@ -437,15 +440,14 @@ rte_iommufd_device_attach(struct rte_iommufd_device *dev, uint32_t pt_id,
 			hint = IFD_WHY("no IOAS or HWPT with this id");
 		else if (ret == -EADDRINUSE)
 			hint = IFD_WHY("a reserved region of the device (e.g. the MSI window) overlaps IOVAs pinned with allow_iovas or already mapped");
-		if (dev->rid_hwpt != 0)
+		if (prev != 0)
 			return ifd_fail(ret, hint, "replace %s (dev %u) -> pt %u", dev->name,
 					dev->dev_id, pt_id);
 		return ifd_fail(ret, hint, "attach %s (dev %u) -> pt %u", dev->name, dev->dev_id,
 				pt_id);
 	}
 	ifd_log(RTE_IOMMUFD_LOG_DEBUG, "%s %s -> pt %u: hwpt %u",
-		dev->rid_hwpt ? "replace" : "attach", dev->name, pt_id, id);
-	dev->rid_hwpt = id;
+		prev ? "replace" : "attach", dev->name, pt_id, id);
 	if (out_hwpt_id != NULL)
 		*out_hwpt_id = id;
 	return 0;
@@ -471,31 +473,32 @@ const char *
 ifd_pasid_refused(const struct rte_iommufd_device *dev, uint32_t pasid, int *err,
 		char *buf, size_t len)
 {
-	unsigned int w;
+	struct rte_iommufd_pasid_caps caps;
 
 	*err = -EINVAL;
 	if (dev == NULL)
 		return IFD_WHY("NULL device");
-	w = dev->hw_info.max_pasid_log2;
-	*err = -EOPNOTSUPP;
-	if (pasid == RTE_IOMMUFD_NO_PASID) {
-		*err = -EINVAL;
+	if (pasid == RTE_IOMMUFD_NO_PASID)
 		return IFD_WHY("PASID 0 is the RID (IOMMU_NO_PASID): use rte_iommufd_device_attach()/detach()");
-	}
+	*err = -EOPNOTSUPP;
 	if (!(dev->ctx->features & RTE_IOMMUFD_FEAT_PASID))
 		return IFD_WHY("kernel: no PASID attach and no IOMMU_HWPT_ALLOC_PASID (needs Linux 6.15+)");
 	if (!dev->hw_info_valid)
 		return NULL;
-	if (w == 0)
-		return IFD_WHYF(buf, len, "device has no usable PASID, out_max_pasid_log2 = 0: %s",
-				rte_iommufd_pasid_reason_str(dev->hw_info.pasid_reason));
-	if (w < 32 && pasid >= (1u << w)) {
-		*err = -ERANGE;
+	if (rte_iommufd_pasid_caps_from_hw_info(&dev->hw_info, &caps) < 0)
+		return IFD_WHYF(buf, len,
+				"device reports out_max_pasid_log2 %u, wider than a PASID (%u bits)",
+				dev->hw_info.max_pasid_log2, RTE_IOMMUFD_PASID_MAX_LOG2);
+	/* The width and no-PASID decision is the policy's. */
+	*err = rte_iommufd_policy_pasid_check(&caps, pasid);
+	if (*err == 0)
+		return NULL;
+	if (*err == -ERANGE)
 		return IFD_WHYF(buf, len,
 				"beyond the device's PASID width: usable 1..%u (out_max_pasid_log2 %u)",
-				(1u << w) - 1, w);
-	}
-	return NULL;
+				caps.max_pasid, caps.width);
+	return IFD_WHYF(buf, len, "device has no usable PASID, out_max_pasid_log2 = 0: %s",
+			rte_iommufd_pasid_reason_str(caps.reason));
 }
 
 int
@@ -503,7 +506,7 @@ rte_iommufd_device_pasid_attach(struct rte_iommufd_device *dev, uint32_t pasid,
 		uint32_t pt_id, uint32_t *out_hwpt_id)
 {
 	const char *hint = NULL, *why;
-	uint32_t id = pt_id, rid_flags = 0;
+	uint32_t id, rid_flags = 0;
 	char buf[160];
 	bool known;
 	int ret;
@@ -512,7 +515,7 @@ rte_iommufd_device_pasid_attach(struct rte_iommufd_device *dev, uint32_t pasid,
 	if (why != NULL)
 		return ifd_fail(ret, why, "PASID attach %s pasid %u", rte_iommufd_device_name(dev),
 				pasid);
-	ret = dev->ops->attach(dev, pasid, &id);
+	ret = ifd_device_attach_raw(dev, pasid, pt_id, &id);
 	if (ret < 0) {
 		if (ret == -EINVAL) {
 			if (!pt_is_pasid_hwpt(dev->ctx, pt_id, &known))

@@ -82,17 +82,3 @@ rte_iommufd_policy_pasid_check(const struct rte_iommufd_pasid_caps *caps, uint32
 		return -ERANGE;
 	return 0;
 }
-
-unsigned int
-rte_iommufd_policy_common_width(const struct rte_iommufd_pasid_caps *caps, unsigned int n)
-{
-	unsigned int i, w;
-
-	if (caps == NULL || n == 0)
-		return 0;
-	w = caps[0].width;
-	for (i = 1; i < n; i++)
-		if (caps[i].width < w)
-			w = caps[i].width;
-	return w;
-}

@@ -109,25 +109,6 @@ __rte_iommufd_experimental
 int rte_iommufd_policy_pasid_check(const struct rte_iommufd_pasid_caps *caps,
 		uint32_t pasid);
 
-/**
- * @warning
- * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
- *
- * The PASID width usable on every device of a set: the smallest width
- * among them (0 if any device has none, or for an empty set). A pure
- * function.
- *
- * @param caps
- *   The devices' capabilities.
- * @param n
- *   Their number.
- * @return
- *   The common width.
- */
-__rte_iommufd_experimental
-unsigned int rte_iommufd_policy_common_width(const struct rte_iommufd_pasid_caps *caps,
-		unsigned int n);
-
 struct rte_iommufd_space;
 
 /**

@@ -10,7 +10,9 @@
  * - capabilities count only with dirty tracking (6.7+), EXEC and PRIV only
  *   with a PASID width, the width only with the PASID feature (6.15+);
  * - widths above 20 are refused by the capability derivation, and the
- *   policy agrees with the width for every PASID.
+ *   policy agrees with the width for every PASID;
+ * - the width shared with two more devices (rte_pasid_shared_width()) is
+ *   the narrowest, refused when one has no PASID or a width above 20.
  * Input: struct ifd_iommu_hw_info, features (8 bytes), a PASID and two
  * more widths (4 + 2 bytes), then up to 128 bytes of vendor data.
  */
@@ -20,6 +22,7 @@
 #include "fuzz.h"
 #include "iommufd_private.h"
 #include "rte_iommufd_hw_caps.h"
+#include "rte_pasid.h"
 
 #define EXEC_PRIV (RTE_IOMMUFD_HW_CAP_PCI_PASID_EXEC | RTE_IOMMUFD_HW_CAP_PCI_PASID_PRIV)
 
@@ -44,7 +47,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { data, size };
-	struct rte_iommufd_pasid_caps caps, set[3];
+	struct rte_iommufd_pasid_caps caps;
 	struct rte_iommufd_hw_info info;
 	struct ifd_iommu_hw_info cmd;
 	uint8_t raw[128];
@@ -52,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t features;
 	uint32_t pasid, flags;
 	size_t i, n;
-	unsigned int w, common;
+	unsigned int w, widths[3];
 	int ret;
 
 	for (i = 0; i < sizeof(cmd); i++)
@@ -60,8 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	features = fuzz_u64(&in);
 	pasid = fuzz_u32(&in);
 	memset(raw, 0, sizeof(raw));
-	set[1].width = fuzz_u8(&in) % 24;
-	set[2].width = fuzz_u8(&in) % 24;
+	widths[1] = fuzz_u8(&in) % 24;
+	widths[2] = fuzz_u8(&in) % 24;
 	for (i = 0; i < sizeof(raw) && in.left > 0; i++)
 		raw[i] = fuzz_u8(&in);
 	/* What rte_iommufd_device_hw_info() hands over: a 128-byte buffer. */
@@ -150,12 +153,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK((rte_iommufd_policy_hwpt_flags(&caps, pasid, RTE_IOMMUFD_HWPT_DIRTY_TRACKING) &
 	       RTE_IOMMUFD_HWPT_DIRTY_TRACKING) != 0);
 
-	set[0] = caps;
-	common = rte_iommufd_policy_common_width(set, 3);
-	CHECK(common <= set[0].width && common <= set[1].width && common <= set[2].width);
-	CHECK(common == set[0].width || common == set[1].width || common == set[2].width);
-	CHECK(rte_iommufd_policy_common_width(set, 0) == 0);
-	CHECK(rte_iommufd_policy_common_width(set, 1) == caps.width);
+	widths[0] = caps.width;
+	ret = rte_pasid_shared_width(widths, 3);
+	if (widths[1] > RTE_PASID_WIDTH_MAX || widths[2] > RTE_PASID_WIDTH_MAX) {
+		CHECK(ret == -EINVAL);
+	} else if (widths[0] == 0 || widths[1] == 0 || widths[2] == 0) {
+		CHECK(ret == -ENOTSUP);
+	} else {
+		CHECK(ret > 0);
+		CHECK((unsigned int)ret <= widths[0] && (unsigned int)ret <= widths[1] &&
+		      (unsigned int)ret <= widths[2]);
+		CHECK((unsigned int)ret == widths[0] || (unsigned int)ret == widths[1] ||
+		      (unsigned int)ret == widths[2]);
+	}
+	CHECK(rte_pasid_shared_width(widths, 0) == -EINVAL);
+	ret = rte_pasid_shared_width(widths, 1);
+	CHECK(w == 0 ? ret == -ENOTSUP : ret == (int)w);
 out:
 	free(vendor);
 	return 0;

@@ -330,15 +330,19 @@ shared_namespace_narrowed(void)
 	struct rte_iommufd_pasid_caps caps[NDEV];
 	struct rte_iommufd_space *sp = NULL;
 	struct rte_pasid_space *ns = NULL;
-	unsigned int common, i;
+	unsigned int widths[NDEV], common, i;
 	uint32_t p1 = 0, p2 = 0;
 	int ret;
 
-	for (i = 0; i < NDEV; i++)
+	for (i = 0; i < NDEV; i++) {
 		TEST_ASSERT_SUCCESS(rte_iommufd_device_pasid_caps(pd[i].dev, &caps[i]), "caps");
-	common = rte_iommufd_policy_common_width(caps, NDEV);
-	TEST_ASSERT_EQUAL(common, pd[0].width < pd[1].width ? pd[0].width : pd[1].width,
-			  "common width");
+		widths[i] = caps[i].width;
+	}
+	ret = rte_pasid_shared_width(widths, NDEV);
+	TEST_ASSERT_EQUAL(ret, pd[0].width < pd[1].width ? pd[0].width : pd[1].width,
+			  "common width of %u and %u: %s", widths[0], widths[1],
+			  ret < 0 ? rte_pasid_last_error() : "the narrowest?");
+	common = (unsigned int)ret;
 	TEST_ASSERT_SUCCESS(rte_pasid_space_create(IOMMU_PASID_BITS, 0, &ns), "namespace");
 	TEST_ASSERT_SUCCESS(rte_iommufd_space_create(ctx, ioas, NULL, &sp), "%s",
 			    rte_iommufd_last_error());
