@@ -35,7 +35,13 @@
  *
  *   run-vm.sh --mem 10240 --hugepages 4160 --env LD_PRELOAD=<adapter> --
  *       bench_mem_scale [--sizes 1024,2048,4096,8192] [--repeat 3]
- *       [--eal "--single-file-segments"] [--phases start,grow]
+ *       [--eal "--single-file-segments"] [--phases start,grow] [--compare-addr]
+ *
+ * --per-page grows the heap without --match-allocations: every mode maps
+ * one page per request then (iommufd_mem.c).
+ * --compare-addr adds a third mode, iommufd-addr: the adapter with
+ * RTE_IOMMUFD_MAP_FILE=0 (every run mapped by address), and RATIO_FILE
+ * lines, iommufd over iommufd-addr: what IOMMU_IOAS_MAP_FILE changes.
  */
 
 #include <errno.h>
@@ -102,13 +108,14 @@ stime_ms(void)
 /* The counters of ioctl_count.c and the clocks at one moment. */
 struct snap {
 	double wall, stime;
-	uint64_t maps, unmaps, map_ns, unmap_ns, map_cpu, unmap_cpu;
+	uint64_t maps, map_files, unmaps, map_ns, unmap_ns, map_cpu, unmap_cpu;
 };
 
 static void
 snap(struct snap *s)
 {
 	s->maps = ioctl_count_maps();
+	s->map_files = ioctl_count_map_files();
 	s->unmaps = ioctl_count_unmaps();
 	s->map_ns = ioctl_count_map_ns();
 	s->unmap_ns = ioctl_count_unmap_ns();
@@ -118,13 +125,14 @@ snap(struct snap *s)
 	s->wall = now_ms();
 }
 
-/* "wall_ms= reqs= req_ms= req_cpu_ms= stime_ms=" between two snapshots. */
+/* "wall_ms= reqs= file_reqs= req_ms= req_cpu_ms= stime_ms=" between two snapshots. */
 static void
 print_delta(const char *prefix, const struct snap *a, const struct snap *b, bool map)
 {
-	printf(" %s_wall_ms=%.2f %s_reqs=%" PRIu64 " %s_req_ms=%.3f %s_req_cpu_ms=%.3f %s_stime_ms=%.1f",
+	printf(" %s_wall_ms=%.2f %s_reqs=%" PRIu64 " %s_file_reqs=%" PRIu64 " %s_req_ms=%.3f %s_req_cpu_ms=%.3f %s_stime_ms=%.1f",
 	       prefix, b->wall - a->wall,
 	       prefix, map ? b->maps - a->maps : b->unmaps - a->unmaps,
+	       prefix, map ? b->map_files - a->map_files : 0,
 	       prefix, (map ? b->map_ns - a->map_ns : b->unmap_ns - a->unmap_ns) / 1e6,
 	       prefix, (map ? b->map_cpu - a->map_cpu : b->unmap_cpu - a->unmap_cpu) / 1e6,
 	       prefix, b->stime - a->stime);
@@ -193,7 +201,7 @@ add_words(char **argv, int argc, int max, char *s)
 }
 
 static int
-child(char *self, const char *phase, unsigned int mb, char *eal_extra)
+child(char *self, const char *phase, unsigned int mb, char *eal_extra, bool per_page)
 {
 	char mem[16], prefix[32];
 	char *argv[32] = { self, "-l", "0", "-n", "1", "-a", NIC0, "-a", NIC1,
@@ -210,7 +218,7 @@ child(char *self, const char *phase, unsigned int mb, char *eal_extra)
 		snprintf(mem, sizeof(mem), "%u", mb);
 		argv[argc++] = "-m";
 		argv[argc++] = mem;
-	} else {
+	} else if (!per_page) {
 		argv[argc++] = "--match-allocations";
 	}
 	argc = add_words(argv, argc, RTE_DIM(argv), eal_extra);
@@ -253,10 +261,13 @@ enum { M_WALL, M_REQS, M_REQ_MS, M_REQ_CPU, M_STIME, NMET };
 static const char *const met_names[NMET] = { "wall_ms", "reqs", "req_ms", "req_cpu_ms", "stime_ms" };
 enum { P_START, P_GROW, P_FREE, NPH };
 static const char *const ph_names[NPH] = { "start", "grow", "free" };
-static const char *const modes[2] = { "iommufd", "type1" };
+/* iommufd-addr: the adapter with RTE_IOMMUFD_MAP_FILE=0 (--compare-addr). */
+static const char *const modes[3] = { "iommufd", "type1", "iommufd-addr" };
+static unsigned int nmodes = 2;
+static bool per_page;	/* grow without --match-allocations */
 
 /* [size][phase][mode][metric][rep] */
-static double v[MAX_SIZES][NPH][2][NMET][MAX_REPEAT];
+static double v[MAX_SIZES][NPH][3][NMET][MAX_REPEAT];
 
 static int
 cmp_double(const void *a, const void *b)
@@ -305,8 +316,11 @@ run_child(const char *self, const char *mode, const char *phase, unsigned int mb
 	bool ok = false;
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "env RTE_IOMMUFD_MODE=%s %s --child %s --mb %u --eal '%s' 2>&1",
-		 mode, self, phase, mb, eal);
+	bool addr = strcmp(mode, "iommufd-addr") == 0;
+
+	snprintf(cmd, sizeof(cmd), "env RTE_IOMMUFD_MODE=%s%s %s --child %s --mb %u --eal '%s'%s 2>&1",
+		 addr ? "iommufd" : mode, addr ? " RTE_IOMMUFD_MAP_FILE=0" : "", self, phase, mb, eal,
+		 per_page ? " --per-page" : "");
 	f = popen(cmd, "r");
 	if (f == NULL) {
 		printf("# popen: %s\n", strerror(errno));
@@ -336,7 +350,7 @@ run_child(const char *self, const char *mode, const char *phase, unsigned int mb
 /* Ratio of one metric at one size: median of the repetitions' ratios. */
 static void
 ratio(unsigned int si, unsigned int mb, unsigned int ph, unsigned int k, unsigned int repeat,
-      double target, bool is_target_size)
+      double target, bool is_target_size, unsigned int a, unsigned int b)
 {
 	double r[MAX_REPEAT], lo, hi, med, fd, t1;
 	unsigned int i, n = 0;
@@ -344,12 +358,13 @@ ratio(unsigned int si, unsigned int mb, unsigned int ph, unsigned int k, unsigne
 	char tgt[96] = "";
 
 	for (i = 0; i < repeat; i++)
-		if (v[si][ph][1][k][i] > 0)
-			r[n++] = v[si][ph][0][k][i] / v[si][ph][1][k][i];
-	fd = median(v[si][ph][0][k], repeat);
-	t1 = median(v[si][ph][1][k], repeat);
+		if (v[si][ph][b][k][i] > 0)
+			r[n++] = v[si][ph][a][k][i] / v[si][ph][b][k][i];
+	fd = median(v[si][ph][a][k], repeat);
+	t1 = median(v[si][ph][b][k], repeat);
 	if (n == 0) {
-		printf("RATIO size=%uMiB %s_%s n/a (type1 %.3f)\n", mb, ph_names[ph], met_names[k], t1);
+		printf("RATIO%s size=%uMiB %s_%s n/a (%s %.3f)\n", b == 1 ? "" : "_FILE", mb,
+		       ph_names[ph], met_names[k], modes[b], t1);
 		return;
 	}
 	med = median(r, n);
@@ -363,8 +378,9 @@ ratio(unsigned int si, unsigned int mb, unsigned int ph, unsigned int k, unsigne
 	}
 	if (k != M_REQS && lo <= 1.0 && hi >= 1.0)
 		verdict = "; 1 inside the spread: no difference measured";
-	printf("RATIO size=%uMiB %s_%s %.3f [%.3f..%.3f] (iommufd %.3f, type1 %.3f, medians of %u%s%s)\n",
-	       mb, ph_names[ph], met_names[k], med, lo, hi, fd, t1, n, verdict, tgt);
+	printf("RATIO%s size=%uMiB %s_%s %.3f [%.3f..%.3f] (%s %.3f, %s %.3f, medians of %u%s%s)\n",
+	       b == 1 ? "" : "_FILE", mb, ph_names[ph], met_names[k], med, lo, hi, modes[a], fd,
+	       modes[b], t1, n, verdict, tgt);
 }
 
 int
@@ -389,6 +405,10 @@ main(int argc, char **argv)
 			mb = atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--eal") == 0 && i + 1 < (unsigned int)argc) {
 			snprintf(eal, sizeof(eal), "%s", argv[++i]);
+		} else if (strcmp(argv[i], "--per-page") == 0) {
+			per_page = true;
+		} else if (strcmp(argv[i], "--compare-addr") == 0) {
+			nmodes = 3;
 		} else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < (unsigned int)argc) {
 			repeat = atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--phases") == 0 && i + 1 < (unsigned int)argc) {
@@ -403,13 +423,13 @@ main(int argc, char **argv)
 			     tok = strtok_r(NULL, ",", &save))
 				sizes[nsizes++] = atoi(tok);
 		} else {
-			fprintf(stderr, "usage: %s [--sizes MB,MB,...] [--repeat 1..%d] [--eal OPTS] [--phases start,grow]\n",
+			fprintf(stderr, "usage: %s [--sizes MB,MB,...] [--repeat 1..%d] [--eal OPTS] [--phases start,grow] [--compare-addr] [--per-page]\n",
 				argv[0], MAX_REPEAT);
 			return 2;
 		}
 	}
 	if (phase != NULL)
-		return child(self, phase, mb, eal);
+		return child(self, phase, mb, eal, per_page);
 	if (repeat == 0 || repeat > MAX_REPEAT || nsizes == 0 || (!do_start && !do_grow)) {
 		fprintf(stderr, "%s: bad --repeat, --sizes or --phases\n", argv[0]);
 		return 2;
@@ -419,11 +439,12 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s: sizes are MB of 2 MB pages, not %u\n", argv[0], sizes[si]);
 			return 2;
 		}
-	printf("1..%u\n", nsizes * repeat * 2 * (do_start + do_grow));
+	printf("1..%u\n", nsizes * repeat * nmodes * (do_start + do_grow));
 	printf("# sizes (MiB):");
 	for (si = 0; si < nsizes; si++)
 		printf(" %u", sizes[si]);
-	printf("; %u repetitions; EAL options: %s; 2 MB hugepages\n", repeat, eal);
+	printf("; %u repetitions; EAL options: %s; heap growth %s; 2 MB hugepages\n", repeat, eal,
+	       per_page ? "without --match-allocations (one mapping per page)" : "with --match-allocations");
 	/*
 	 * Warm-up, unmeasured: the libraries (9p) into the page cache and,
 	 * under TCG, the host's first touch of the guest's hugepages.
@@ -437,9 +458,9 @@ main(int argc, char **argv)
 
 				if ((ph == 0 && !do_start) || (ph == 1 && !do_grow))
 					continue;
-				for (k = 0; k < 2; k++) {
-					/* Alternate which mode goes first. */
-					unsigned int m = (k + rep + si) % 2;
+				for (k = 0; k < nmodes; k++) {
+					/* Rotate which mode goes first. */
+					unsigned int m = (k + rep + si) % nmodes;
 					int ret = run_child(self, modes[m], pn, sizes[si], eal, si, m,
 							    rep, false);
 
@@ -460,8 +481,8 @@ main(int argc, char **argv)
 		for (ph = 0; ph < NPH; ph++) {
 			if ((ph == P_START && !do_start) || (ph != P_START && !do_grow))
 				continue;
-			for (k = 0; k < 2; k++) {
-				printf("# %5u %-7s %-5s", sizes[si], modes[k], ph_names[ph]);
+			for (k = 0; k < nmodes; k++) {
+				printf("# %5u %-12s %-5s", sizes[si], modes[k], ph_names[ph]);
 				for (i = 0; i < NMET; i++)
 					printf(" %10.3f", median(v[si][ph][k][i], repeat));
 				printf("\n");
@@ -482,7 +503,9 @@ main(int argc, char **argv)
 					target = 0.5;
 				else if (ph == P_START && k == M_WALL)
 					target = 1.0;
-				ratio(si, sizes[si], ph, k, repeat, target, top);
+				ratio(si, sizes[si], ph, k, repeat, target, top, 0, 1);
+				if (nmodes == 3 && k != M_STIME)
+					ratio(si, sizes[si], ph, k, repeat, -1, top, 0, 2);
 			}
 		}
 	}

@@ -38,7 +38,7 @@
 #define REQ_TYPE1_MAP 0x3b71
 #define REQ_TYPE1_UNMAP 0x3b72
 
-static uint64_t n_map, n_unmap;
+static uint64_t n_map, n_unmap, n_map_file;
 static uint64_t ns_map, ns_unmap, cpu_map, cpu_unmap;
 
 static uint64_t
@@ -89,8 +89,10 @@ ioctl(int fd, unsigned long req, ...)
 	if (ret != 0)
 		return ret;
 	switch (req & 0xffff) {
-	case REQ_IOAS_MAP:
 	case REQ_IOAS_MAP_FILE:
+		__atomic_fetch_add(&n_map_file, 1, __ATOMIC_RELAXED);
+		/* fall through */
+	case REQ_IOAS_MAP:
 	case REQ_TYPE1_MAP:
 		__atomic_fetch_add(&n_map, 1, __ATOMIC_RELAXED);
 		break;
@@ -112,6 +114,12 @@ uint64_t
 ioctl_count_unmaps(void)
 {
 	return __atomic_load_n(&n_unmap, __ATOMIC_RELAXED);
+}
+
+uint64_t
+ioctl_count_map_files(void)
+{
+	return __atomic_load_n(&n_map_file, __ATOMIC_RELAXED);
 }
 
 uint64_t

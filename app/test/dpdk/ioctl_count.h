@@ -13,6 +13,9 @@ uint64_t ioctl_count_maps(void);
 /* DMA unmap requests (IOMMU_IOAS_UNMAP, VFIO_IOMMU_UNMAP_DMA) that succeeded. */
 uint64_t ioctl_count_unmaps(void);
 
+/* Of those, IOMMU_IOAS_MAP_FILE requests. */
+uint64_t ioctl_count_map_files(void);
+
 /*
  * Time spent in the map and unmap requests (failed ones included), in ns:
  * wall time, and the calling threads' CPU time (in the kernel).

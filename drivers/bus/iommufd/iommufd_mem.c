@@ -35,6 +35,18 @@
  * ifb.map_splits and reported with a warning. Pages marked DO_NOT_FREE
  * that a FREE event covers stay mapped: EAL refuses to free them.
  *
+ * File-backed memory. Where the kernel has IOMMU_IOAS_MAP_FILE (6.13+), a
+ * run that lies in one file at consecutive offsets (a memseg list's file
+ * with --single-file-segments, with or without --in-memory; a single page
+ * of the default one file per page) is mapped from the file: the kernel
+ * pins the file's folios instead of walking the address range page by
+ * page. The runs and the table of mappings are the same either way, so are
+ * the rules above; a run spanning several files is mapped by address, as is
+ * memory without a file (external heaps, --no-huge, legacy memory).
+ * RTE_IOMMUFD_MAP_FILE=0 in the environment maps everything by address;
+ * a kernel that refuses a file (EOPNOTSUPP, EINVAL) gets the address form
+ * for that run and for all later ones.
+ *
  * The memory event callback runs with EAL's memory hotplug lock held (write)
  * and the event list lock held (read). It therefore only uses lock-free EAL
  * lookups, lib/iommufd (ioctls and libc) and ifb.lock.
@@ -53,6 +65,37 @@
 #include "bus_iommufd_private.h"
 
 #define MEM_EVENT_NAME "bus_iommufd_mem_event"
+
+/* IOMMU_IOAS_MAP_FILE for runs in one file: -1 undecided, 0 no, 1 yes. */
+static int use_map_file = -1;
+
+static bool
+map_file_enabled(void)
+{
+	if (use_map_file < 0) {
+		const char *e = getenv("RTE_IOMMUFD_MAP_FILE");
+
+		use_map_file = !(e != NULL && strcmp(e, "0") == 0) && !ifb.secondary &&
+			(rte_iommufd_features(ifb.ctx) & RTE_IOMMUFD_FEAT_IOAS_MAP_FILE) != 0;
+	}
+	return use_map_file == 1;
+}
+
+/* The file and offset of a memseg, or -1. */
+static int
+seg_file(const struct rte_memseg *ms, uint64_t *off)
+{
+	size_t o;
+	int fd;
+
+	if (!map_file_enabled())
+		return -1;
+	fd = rte_memseg_get_fd_thread_unsafe(ms);
+	if (fd < 0 || rte_memseg_get_fd_offset_thread_unsafe(ms, &o) < 0)
+		return -1;
+	*off = o;
+	return fd;
+}
 
 /* Memory that the default container maps (as EAL's type1 walk does). */
 static bool
@@ -105,12 +148,35 @@ struct run {
 	bool fixed;		/* map: the run's pages are never freed */
 	const struct rte_memseg_list *msl;
 	uint64_t va, iova, len;
+	int fd;			/* map: the run's file, -1 for none */
+	uint64_t off;		/* map: the run's offset in it */
 	/* Failures, reported once per event. */
 	uint64_t bad_va, bad_iova, bad_len, bad_total;
 	unsigned int errors;
 	uint64_t split_bytes;	/* unmap: mapped bytes unmapped and mapped again */
 	char last_error[256];
 };
+
+/*
+ * Map a run: from its file where it has one, else (or where the kernel
+ * refuses the file) by address. 0 or a negative errno.
+ */
+static int
+run_map(struct run *r, uint64_t *io)
+{
+	int ret;
+
+	if (r->fd >= 0 && map_file_enabled()) {
+		ret = rte_iommufd_ioas_map_file(r->cont->ioas, r->fd, r->off, r->len, io,
+						RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
+		if (ret != -EOPNOTSUPP && ret != -EINVAL)
+			return ret;
+		use_map_file = 0;
+		*io = r->iova;
+	}
+	return rte_iommufd_ioas_map(r->cont->ioas, (void *)(uintptr_t)r->va, r->len, io,
+				    RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
+}
 
 /* ------------------------------------------------------------------ */
 /* The mappings of DPDK memory                                        */
@@ -233,8 +299,7 @@ run_flush(struct run *r)
 			goto out;
 		}
 		ifb_quiet_begin();
-		ret = rte_iommufd_ioas_map(r->cont->ioas, (void *)(uintptr_t)r->va, r->len, &io,
-					   RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
+		ret = run_map(r, &io);
 		ifb_quiet_end();
 		if (ret == 0) {
 			ifb.memseg_bytes += r->len;
@@ -280,14 +345,21 @@ run_add(struct run *r, const struct rte_memseg_list *msl, const struct rte_memse
 	/* What may share a mapping: see the top of the file. */
 	bool fixed = seg_fixed(msl, ms);
 	bool may_join = !r->map || r->whole || (fixed && r->fixed);
+	uint64_t off = 0;
+	int fd = r->map ? seg_file(ms, &off) : -1;
 
 	if (r->len != 0 && may_join && msl == r->msl &&
 	    ms->addr_64 == r->va + r->len && ms->iova == r->iova + r->len) {
+		/* Still one range of one file? Else mapped by address. */
+		if (fd < 0 || fd != r->fd || off != r->off + r->len)
+			r->fd = -1;
 		r->len += ms->len;
 		r->fixed = r->fixed && fixed;
 		return;
 	}
 	run_flush(r);
+	r->fd = fd;
+	r->off = off;
 	r->fixed = fixed;
 	r->msl = msl;
 	r->va = ms->addr_64;
