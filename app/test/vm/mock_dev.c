@@ -3,6 +3,7 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -220,4 +221,67 @@ mock_pasid_check(const struct mock_dev *m, uint32_t pasid, uint32_t hwpt_id)
 	cmd.pasid_check.pasid = pasid;
 	cmd.pasid_check.hwpt_id = hwpt_id;
 	return mock_test_cmd(m->fd, IFD_IOMMU_TEST_OP_PASID_CHECK_HWPT, m->stdev_id, &cmd);
+}
+
+int
+mock_device_create(struct rte_iommufd *ctx, const char *name, uint32_t pt_id,
+		   uint32_t dev_flags, bool rid_detach, struct mock_dev **mp,
+		   struct rte_iommufd_device **dp)
+{
+	struct mock_dev *m;
+	int ret;
+
+	ret = mock_new(rte_iommufd_fd(ctx), pt_id, dev_flags, rid_detach, &m);
+	if (ret < 0) {
+		printf("# IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS: %s\n", strerror(-ret));
+		return ret;
+	}
+	ret = rte_iommufd_device_create(ctx, name, m->idev_id, &mock_ops, m, dp);
+	if (ret < 0) {
+		printf("# %s\n", rte_iommufd_last_error());
+		mock_destroy(m);
+		return ret;
+	}
+	*mp = m;
+	return 0;
+}
+
+int
+mock_check_map(const struct mock_dev *m, uint32_t hwpt_id, uint64_t iova, const void *buf,
+	       uint64_t len)
+{
+	struct ifd_iommu_test_cmd cmd;
+
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.check_map.iova = iova;
+	cmd.check_map.length = len;
+	cmd.check_map.uptr = (uintptr_t)buf;
+	return mock_test_cmd(m->fd, IFD_IOMMU_TEST_OP_MD_CHECK_MAP, hwpt_id, &cmd);
+}
+
+int
+mock_check_refs(int iommufd, const void *buf, uint64_t len, uint32_t refs)
+{
+	struct ifd_iommu_test_cmd cmd;
+
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.check_refs.length = len;
+	cmd.check_refs.uptr = (uintptr_t)buf;
+	cmd.check_refs.refs = refs;
+	return mock_test_cmd(iommufd, IFD_IOMMU_TEST_OP_MD_CHECK_REFS, 0, &cmd);
+}
+
+int
+mock_trigger_iopf(const struct mock_dev *m, uint32_t pasid, uint32_t grpid, uint32_t perm,
+		  uint64_t addr)
+{
+	struct ifd_iommu_test_cmd cmd;
+
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.trigger_iopf.dev_id = m->idev_id;
+	cmd.trigger_iopf.pasid = pasid;
+	cmd.trigger_iopf.grpid = grpid;
+	cmd.trigger_iopf.perm = perm;
+	cmd.trigger_iopf.addr = addr;
+	return mock_test_cmd(m->fd, IFD_IOMMU_TEST_OP_TRIGGER_IOPF, 0, &cmd);
 }

@@ -84,4 +84,26 @@ int mock_pasid_check(const struct mock_dev *m, uint32_t pasid, uint32_t hwpt_id)
 /* The backend has @p pasid attached on @p m. */
 bool mock_has_pasid(const struct mock_dev *m, uint32_t pasid);
 
+/*
+ * A mock device (mock_new()) wrapped in a lib/iommufd device handle of
+ * @p ctx driven by mock_ops; 0 or a negative errno (said on stdout, nothing
+ * left behind).
+ */
+int mock_device_create(struct rte_iommufd *ctx, const char *name, uint32_t pt_id,
+		       uint32_t dev_flags, bool rid_detach, struct mock_dev **mp,
+		       struct rte_iommufd_device **dp);
+
+/* The mock domain @p hwpt_id translates @p len bytes at @p iova to the
+ * pages of @p buf: 0, or a negative errno. */
+int mock_check_map(const struct mock_dev *m, uint32_t hwpt_id, uint64_t iova, const void *buf,
+		   uint64_t len);
+
+/* Every page of @p buf is pinned @p refs times (FOLL_PIN references) in the
+ * kernel of @p iommufd: 0, or a negative errno. */
+int mock_check_refs(int iommufd, const void *buf, uint64_t len, uint32_t refs);
+
+/* Raise a page request from the mock device, as its IOMMU would. */
+int mock_trigger_iopf(const struct mock_dev *m, uint32_t pasid, uint32_t grpid, uint32_t perm,
+		      uint64_t addr);
+
 #endif /* _TEST_VM_MOCK_DEV_H_ */

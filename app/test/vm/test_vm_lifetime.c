@@ -73,13 +73,7 @@ static int
 mock_device(struct rte_iommufd *ctx, uint32_t pt_id, struct mock_dev **mp,
 	    struct rte_iommufd_device **dp)
 {
-	int ret = mock_new(rte_iommufd_fd(ctx), pt_id, 0, true, mp);
-
-	TEST_ASSERT_SUCCESS(ret, "IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS: %s", strerror(-ret));
-	ret = rte_iommufd_device_create(ctx, "mock0", (*mp)->idev_id, &mock_ops, *mp, dp);
-	if (ret < 0)
-		mock_destroy(*mp);
-	OK(ret);
+	TEST_ASSERT_SUCCESS(mock_device_create(ctx, "mock0", pt_id, 0, true, mp, dp), "mock device");
 	return TEST_SUCCESS;
 }
 

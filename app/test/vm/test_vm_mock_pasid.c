@@ -73,74 +73,6 @@ pasid_check(uint32_t pasid, uint32_t hwpt_id)
 	return mock_pasid_check(md, pasid, hwpt_id);
 }
 
-/* The mock domain @hwpt_id translates @len bytes at @iova to the pages of @buf. */
-static int
-check_map(uint32_t hwpt_id, uint64_t iova, const void *buf, uint64_t len)
-{
-	struct ifd_iommu_test_cmd cmd;
-
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.check_map.iova = iova;
-	cmd.check_map.length = len;
-	cmd.check_map.uptr = (uintptr_t)buf;
-	return mock_test_cmd(md->fd, IFD_IOMMU_TEST_OP_MD_CHECK_MAP, hwpt_id, &cmd);
-}
-
-/* Every page of @buf is pinned @refs times (FOLL_PIN references). */
-static int
-check_refs(const void *buf, uint64_t len, uint32_t refs)
-{
-	struct ifd_iommu_test_cmd cmd;
-
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.check_refs.length = len;
-	cmd.check_refs.uptr = (uintptr_t)buf;
-	cmd.check_refs.refs = refs;
-	return mock_test_cmd(rte_iommufd_fd(ctx), IFD_IOMMU_TEST_OP_MD_CHECK_REFS, 0, &cmd);
-}
-
-/* Raise a page request from the mock device, as its IOMMU would. */
-static int
-trigger_iopf(uint32_t pasid, uint32_t grpid, uint32_t perm, uint64_t addr)
-{
-	struct ifd_iommu_test_cmd cmd;
-
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.trigger_iopf.dev_id = md->idev_id;
-	cmd.trigger_iopf.pasid = pasid;
-	cmd.trigger_iopf.grpid = grpid;
-	cmd.trigger_iopf.perm = perm;
-	cmd.trigger_iopf.addr = addr;
-	return mock_test_cmd(md->fd, IFD_IOMMU_TEST_OP_TRIGGER_IOPF, 0, &cmd);
-}
-
-/* ---------------------------------------------------------------- */
-/* Mock devices (backend: mock_dev.c)                                */
-/* ---------------------------------------------------------------- */
-
-/* A mock device attached to @pt_id, wrapped in a lib/iommufd device handle. */
-static int
-mock_dev_create(const char *name, uint32_t pt_id, uint32_t dev_flags,
-		struct mock_dev **mp, struct rte_iommufd_device **dp)
-{
-	struct mock_dev *m;
-	int ret;
-
-	ret = mock_new(rte_iommufd_fd(ctx), pt_id, dev_flags, false, &m);
-	if (ret < 0) {
-		printf("# IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS: %s\n", strerror(-ret));
-		return ret;
-	}
-	ret = rte_iommufd_device_create(ctx, name, m->idev_id, &mock_ops, m, dp);
-	if (ret < 0) {
-		printf("# %s\n", rte_iommufd_last_error());
-		mock_destroy(m);
-		return ret;
-	}
-	*mp = m;
-	return 0;
-}
-
 /* ---------------------------------------------------------------- */
 /* Fixture                                                           */
 /* ---------------------------------------------------------------- */
@@ -164,8 +96,8 @@ setup(void)
 		printf("# the kernel has no mock IOMMU (CONFIG_IOMMUFD_TEST)\n");
 		return TEST_FAILED;
 	}
-	if (mock_dev_create("mock0", rte_iommufd_ioas_id(ioas), IFD_MOCK_FLAGS_DEVICE_PASID,
-			    &md, &dev) < 0)
+	if (mock_device_create(ctx, "mock0", rte_iommufd_ioas_id(ioas),
+			       IFD_MOCK_FLAGS_DEVICE_PASID, false, &md, &dev) < 0)
 		return TEST_FAILED;
 	return TEST_SUCCESS;
 }
@@ -282,8 +214,8 @@ mock_hw_info_pasid_width(void)
 	TEST_ASSERT(!caps.exec && !caps.priv, "no EXEC/PRIV");
 
 	/* A mock device without the PASID flag: width 0, PASID refused by us. */
-	TEST_ASSERT_SUCCESS(mock_dev_create("mock-nopasid", rte_iommufd_ioas_id(ioas), 0,
-					    &pm, &plain), "second mock device");
+	TEST_ASSERT_SUCCESS(mock_device_create(ctx, "mock-nopasid", rte_iommufd_ioas_id(ioas), 0,
+					       false, &pm, &plain), "second mock device");
 	TEST_ASSERT(pm->idev_id != md->idev_id, "distinct devices");
 	plain_stdev = pm->stdev_id;
 	OK(rte_iommufd_device_hw_info(plain, &info));
@@ -326,14 +258,14 @@ mock_hwpt_alloc_with_and_without_pasid(void)
 	OK(rte_iommufd_ioas_map(ioas, buf, len, &iova, RTE_IOMMUFD_MAP_RW));
 	TEST_ASSERT(iova >= IFD_MOCK_APERTURE_START && iova + len - 1 <= IFD_MOCK_APERTURE_LAST,
 		    "IOVA 0x%llx inside the mock aperture", (unsigned long long)iova);
-	TEST_ASSERT_SUCCESS(check_map(ID(hp), iova, buf, len), "PASID HWPT translates the map");
-	TEST_ASSERT_SUCCESS(check_map(ID(hn), iova, buf, len), "plain HWPT translates the map");
-	TEST_ASSERT_SUCCESS(check_map(md->auto_hwpt_id, iova, buf, len), "auto domain too");
-	TEST_ASSERT_SUCCESS(check_refs(buf, len, 1), "pages pinned once for all domains");
+	TEST_ASSERT_SUCCESS(mock_check_map(md, ID(hp), iova, buf, len), "PASID HWPT translates the map");
+	TEST_ASSERT_SUCCESS(mock_check_map(md, ID(hn), iova, buf, len), "plain HWPT translates the map");
+	TEST_ASSERT_SUCCESS(mock_check_map(md, md->auto_hwpt_id, iova, buf, len), "auto domain too");
+	TEST_ASSERT_SUCCESS(mock_check_refs(rte_iommufd_fd(ctx), buf, len, 1), "pages pinned once for all domains");
 	OK(rte_iommufd_ioas_unmap(ioas, iova, len, NULL));
 	/* After the unmap the domains no longer translate it and nothing stays pinned. */
-	TEST_ASSERT_EQUAL(check_map(ID(hp), iova, buf, len), -EINVAL, "unmapped in the PASID HWPT");
-	TEST_ASSERT_SUCCESS(check_refs(buf, len, 0), "unpinned");
+	TEST_ASSERT_EQUAL(mock_check_map(md, ID(hp), iova, buf, len), -EINVAL, "unmapped in the PASID HWPT");
+	TEST_ASSERT_SUCCESS(mock_check_refs(rte_iommufd_fd(ctx), buf, len, 0), "unpinned");
 	munmap(buf, len);
 	OK(hwpt_release(&hp));
 	OK(hwpt_release(&hn));
@@ -642,7 +574,7 @@ mock_fault_queue_on_pasid(void)
 	/* Nothing pending yet. */
 	TEST_ASSERT_EQUAL(rte_iommufd_fault_read(fault, rec, 4), 0, "empty queue");
 
-	TEST_ASSERT_SUCCESS(trigger_iopf(pasid, 5, perm, addr), "TRIGGER_IOPF");
+	TEST_ASSERT_SUCCESS(mock_trigger_iopf(md, pasid, 5, perm, addr), "TRIGGER_IOPF");
 	pfd.fd = rte_iommufd_fault_fd(fault);
 	pfd.events = POLLIN;
 	pfd.revents = 0;
@@ -666,17 +598,17 @@ mock_fault_queue_on_pasid(void)
 
 	/* A fault on a PASID without a fault-capable HWPT reaches no queue. */
 	OK(rte_iommufd_device_pasid_attach(dev, pasid + 1, ID(h), NULL));
-	TEST_ASSERT_SUCCESS(trigger_iopf(pasid + 1, 6, perm, addr), "TRIGGER_IOPF");
-	TEST_ASSERT_SUCCESS(trigger_iopf(7, 7, perm, addr), "TRIGGER_IOPF, PASID 7 unattached");
+	TEST_ASSERT_SUCCESS(mock_trigger_iopf(md, pasid + 1, 6, perm, addr), "TRIGGER_IOPF");
+	TEST_ASSERT_SUCCESS(mock_trigger_iopf(md, 7, 7, perm, addr), "TRIGGER_IOPF, PASID 7 unattached");
 	TEST_ASSERT_EQUAL(rte_iommufd_fault_read(fault, rec, 4), 0, "no record");
 
 	/* Replace the fault HWPT away: faults on the PASID no longer arrive. */
 	OK(rte_iommufd_device_pasid_attach(dev, pasid, ID(h), NULL));
-	TEST_ASSERT_SUCCESS(trigger_iopf(pasid, 8, perm, addr), "TRIGGER_IOPF");
+	TEST_ASSERT_SUCCESS(mock_trigger_iopf(md, pasid, 8, perm, addr), "TRIGGER_IOPF");
 	TEST_ASSERT_EQUAL(rte_iommufd_fault_read(fault, rec, 4), 0, "no record after replace");
 	/* ... and back: they do again. */
 	OK(rte_iommufd_device_pasid_attach(dev, pasid, ID(hf), NULL));
-	TEST_ASSERT_SUCCESS(trigger_iopf(pasid, 9, RTE_IOMMUFD_FAULT_PERM_READ, addr + 0x1000),
+	TEST_ASSERT_SUCCESS(mock_trigger_iopf(md, pasid, 9, RTE_IOMMUFD_FAULT_PERM_READ, addr + 0x1000),
 			    "TRIGGER_IOPF");
 	n = rte_iommufd_fault_read(fault, rec, 4);
 	TEST_ASSERT_EQUAL(n, 1, "one record again");
@@ -719,8 +651,8 @@ mock_teardown_leaves_nothing(void)
 	OK(rte_iommufd_device_pasid_attach(dev, 20, ID(h1), NULL));
 	OK(rte_iommufd_device_pasid_attach(dev, 21, ID(h2), NULL));
 	/* The PASID's page table translates the IOAS mapping. */
-	TEST_ASSERT_SUCCESS(check_map(ID(h1), iova, buf, len), "PASID 20 translates");
-	TEST_ASSERT_SUCCESS(check_refs(buf, len, 1), "pinned");
+	TEST_ASSERT_SUCCESS(mock_check_map(md, ID(h1), iova, buf, len), "PASID 20 translates");
+	TEST_ASSERT_SUCCESS(mock_check_refs(rte_iommufd_fd(ctx), buf, len, 1), "pinned");
 
 	ids[n++] = md->stdev_id;
 	ids[n++] = md->idev_id;
@@ -741,7 +673,7 @@ mock_teardown_leaves_nothing(void)
 	 * Without a page table the IOAS keeps the mapping but pins nothing
 	 * (iommufd unpins with the last domain).
 	 */
-	TEST_ASSERT_SUCCESS(check_refs(buf, len, 0), "unpinned with the last domain");
+	TEST_ASSERT_SUCCESS(mock_check_refs(rte_iommufd_fd(ctx), buf, len, 0), "unpinned with the last domain");
 	OK(rte_iommufd_ioas_unmap_all(ioas, &unmapped));
 	TEST_ASSERT_EQUAL(unmapped, len, "the mapping was still there");
 	OK(rte_iommufd_ioas_free(ioas));
@@ -749,7 +681,7 @@ mock_teardown_leaves_nothing(void)
 	for (i = 0; i < n; i++)
 		TEST_ASSERT_EQUAL(rte_iommufd_destroy(ctx, ids[i]), -ENOENT, "id %u left over",
 				  ids[i]);
-	TEST_ASSERT_SUCCESS(check_refs(buf, len, 0), "nothing pinned");
+	TEST_ASSERT_SUCCESS(mock_check_refs(rte_iommufd_fd(ctx), buf, len, 0), "nothing pinned");
 	munmap(buf, len);
 	return TEST_SUCCESS;
 }
@@ -769,8 +701,8 @@ mock_space_pasid_bind(void)
 	struct rte_pasid_space *ns = NULL;
 	uint32_t rid_hwpt = 0, rid_hwpt2 = 0, p = 0, p2 = 0, h = 0;
 
-	OK(mock_dev_create("mock1", rte_iommufd_ioas_id(ioas), IFD_MOCK_FLAGS_DEVICE_PASID,
-			   &md2, &dev2));
+	OK(mock_device_create(ctx, "mock1", rte_iommufd_ioas_id(ioas),
+			      IFD_MOCK_FLAGS_DEVICE_PASID, false, &md2, &dev2));
 	devs[0] = dev;
 	devs[1] = dev2;
 	OK(rte_iommufd_space_create(ctx, ioas, NULL, &sp));
@@ -797,7 +729,8 @@ mock_space_pasid_bind(void)
 	OK(rte_iommufd_space_pasid_unbind(sp, ns, RTE_PASID_OWNER_NONE, devs, 2, p2));
 
 	/* A set with a device without PASID is refused before anything is allocated. */
-	OK(mock_dev_create("mock-nopasid", rte_iommufd_ioas_id(ioas), 0, &mplain, &plain));
+	OK(mock_device_create(ctx, "mock-nopasid", rte_iommufd_ioas_id(ioas), 0, false, &mplain,
+			      &plain));
 	devs[1] = plain;
 	TEST_ASSERT_EQUAL(rte_iommufd_space_pasid_bind(sp, ns, 0, devs, 2, &p2), -EOPNOTSUPP,
 			  "device without PASID");
