@@ -2,21 +2,17 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Every message the libraries can print, as a reStructuredText page.
 
-Each message is declared where it is printed (lib/common/ifd_messages.h):
-the reporting macros record its format, level and source file in the
-section .ifd_messages of the built library, and IFD_WHY() records each
-reason a failure message ends with. This script reads that section from
-the libraries, adds what doc/guides/messages.toml says to do about them and
-writes doc/guides/messages.rst.
+Messages are declared where they are printed (lib/common/ifd_messages.h):
+the reporting macros and IFD_WHY() record each format or reason, with its
+level and source file, in the section .ifd_messages of the built library.
+This script reads that section, adds the advice of doc/guides/messages.toml
+and writes doc/guides/messages.rst.
 
-  gen-messages.py BUILD_DIR              rewrite doc/guides/messages.rst from
-                                         the libraries of a build
-  gen-messages.py -o FILE LIB.so...      write FILE
-  gen-messages.py --check PAGE LIB.so... [--objects LIB.a...] [--exact]
-      exit 1 if PAGE lacks a message or reason of the libraries (--exact:
-      differs from what they give), if advice is missing or matches
-      nothing, or if an object other than a log sink calls printf()
-      and its kin (the libraries print through the reporting macros only)
+  gen-messages.py BUILD_DIR | -o FILE LIB.so...    write the page
+  gen-messages.py --check PAGE [--exact] LIB.so... [--objects LIB.a...]
+      exit 1 if PAGE lacks a message or reason (--exact: differs), advice
+      is missing or matches nothing, or an object other than the log sink
+      calls printf() and its kin
 """
 
 import argparse
