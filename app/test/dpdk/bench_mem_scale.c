@@ -50,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -212,6 +213,13 @@ child(char *self, const char *phase, unsigned int mb, char *eal_extra, bool per_
 	struct snap s0, s1, s2;
 	void *p;
 
+	struct rlimit nofile = { .rlim_cur = 65536, .rlim_max = 65536 };
+
+	/* One descriptor per page without --single-file-segments: 4096 at 8 GiB. */
+	if (setrlimit(RLIMIT_NOFILE, &nofile) != 0) {
+		printf("FAILED setrlimit(RLIMIT_NOFILE, 65536): %s\n", strerror(errno));
+		return 1;
+	}
 	snprintf(prefix, sizeof(prefix), "--file-prefix=scale%d", (int)getpid());
 	argv[argc++] = prefix;
 	if (start) {
