@@ -11,7 +11,8 @@
 # Usage: lifecycle.sh --lib ADAPTER.so --app lifecycle_app [--check DOC]
 #                     [--testpmd PATH] GROUP...
 # GROUP: basic (exit while forwarding, rte_eal_cleanup, release, secondary
-# DMA, kill -9 of the primary under a secondary, injected IPC failures),
+# DMA, kill -9 of the primary under a secondary, injected IPC failures:
+# also one by one as exit, cleanup, release, secondary, kill_primary, ipc),
 # hotplug (run-vm.sh --hotplug: testpmd while QEMU removes and adds back a
 # NIC), fallback (run-vm.sh --intremap off with type1's
 # allow_unsafe_interrupts: iommufd refuses the bind, type1 accepts it).
@@ -46,13 +47,16 @@ work=$(mktemp -d /tmp/lifecycle.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 trap '' PIPE
 n=0 failed=0 planned=0
+basic="exit cleanup release secondary kill_primary ipc"
+scenarios=()
 for g in "${groups[@]}"; do
 	case "$g" in
-	basic) planned=$((planned + 6)) ;;
-	hotplug|fallback) planned=$((planned + 1)) ;;
-	*) echo "Bail out! unknown group $g"; exit 1 ;;
+	basic) read -ra more <<<"$basic"; scenarios+=("${more[@]}") ;;
+	exit|cleanup|release|secondary|kill_primary|ipc|hotplug|fallback) scenarios+=("$g") ;;
+	*) echo "Bail out! unknown group or scenario $g"; exit 1 ;;
 	esac
 done
+planned=${#scenarios[@]}
 echo "1..$planned"
 bail() { echo "Bail out! $*"; exit 1; }
 [ "$(id -u)" = 0 ] || bail "must run as root inside the test guest"
@@ -96,6 +100,16 @@ row() {
 		echo "#   \"$1\", \"$2\", \"$3\", \"$4\", \"$5\""
 		return 1
 	fi
+}
+
+# finish NAME FAULTS-BEFORE SCENARIO WHAT DESCRIPTORS: the checks every
+# scenario ends with (no new DMA fault, nothing left), its row, its result.
+finish() {
+	local name=$1 f0=$2
+	[ "$(dmar_faults)" = "$f0" ] || why=${why:-"DMA faults logged"}
+	left_check || why=${why:-"left: $left"}
+	[ -n "$why" ] || row "$3" "$4" 0 "$5" "$left" || why="row"
+	result "$name" "$([ -z "$why" ]; echo $?)" "$why"
 }
 
 # result NAME STATUS [WHY]: one TAP line; on failure the log of the case.
@@ -149,13 +163,11 @@ scenario_exit() {
 	rc=$?
 	rx0=$(counter "$log" forwarding 0 rx) rx1=$(counter "$log" forwarding 1 rx)
 	[ $rc = 0 ] || why="exit status $rc"
-	[ -n "$why" ] || [ "${rx0:-0}" -gt 0 ] && [ "${rx1:-0}" -gt 0 ] || why=${why:-"no forwarding (rx $rx0 $rx1)"}
+	{ [ "${rx0:-0}" -gt 0 ] && [ "${rx1:-0}" -gt 0 ]; } || why=${why:-"no forwarding (rx $rx0 $rx1)"}
 	grep -q "LC exit while forwarding" "$log" || why=${why:-"did not reach the exit"}
-	[ "$(dmar_faults)" = "$f0" ] || why=${why:-"DMA faults logged"}
-	left_check || why=${why:-"left: $left"}
-	[ -n "$why" ] || row "exit() while forwarding" "exit status 0; the kernel disables the devices before their page tables go" 0 \
-		"$(fds_of "$log" started)" "$left" || why="row"
-	result "exit while forwarding" "$([ -z "$why" ]; echo $?)" "$why"
+	finish "exit while forwarding" "$f0" "exit() while forwarding" \
+		"exit status 0; the kernel disables the devices before their page tables go" \
+		"$(fds_of "$log" started)"
 }
 
 scenario_cleanup() {
@@ -170,11 +182,8 @@ scenario_cleanup() {
 	a=$(fds_of "$log" after-cleanup) b=$(fds_of "$tlog" after-cleanup)
 	[[ "$a" == "iommu=1 cdev=2 container=0 group=0 zero=0" ]] || why=${why:-"after rte_eal_cleanup: $a"}
 	[[ "$b" == "iommu=0 cdev=0 container=1 group=2 zero=0" ]] || why=${why:-"type1 after rte_eal_cleanup: $b"}
-	[ "$(dmar_faults)" = "$f0" ] || why=${why:-"DMA faults logged"}
-	left_check || why=${why:-"left: $left"}
-	[ -n "$why" ] || row "rte_eal_cleanup()" "returns 0; devices stay attached and memory mapped until exit, as with EAL's type1 container (type1: $b)" 0 \
-		"after cleanup: $a" "$left" || why="row"
-	result "rte_eal_cleanup" "$([ -z "$why" ]; echo $?)" "$why"
+	finish "rte_eal_cleanup" "$f0" "rte_eal_cleanup()" "returns 0; devices stay attached and memory mapped until exit, as with EAL's type1 container (type1: $b)" \
+		"after cleanup: $a"
 }
 
 scenario_release() {
@@ -187,11 +196,24 @@ scenario_release() {
 	[ "${t1:-0}" -gt "${t0:-0}" ] || why=${why:-"port 0 stopped sending after the release ($t0 -> $t1)"}
 	grep -q "LC free $nic1 yes" "$log" || why=${why:-"$nic1 not free after its release: $(grep 'LC free' "$log")"}
 	grep -q "$nic1: released" "$log" || why=${why:-"the adapter did not release $nic1"}
-	[ "$(dmar_faults)" = "$f0" ] || why=${why:-"DMA faults logged"}
-	left_check || why=${why:-"left: $left"}
-	[ -n "$why" ] || row "release of one device (rte_dev_remove)" "detached and closed; the other port keeps sending; the device is free to bind at once" 0 \
-		"after the release: $(fds_of "$log" after-release)" "$left" || why="row"
-	result "release" "$([ -z "$why" ]; echo $?)" "$why"
+	finish "release" "$f0" "release of one device (rte_dev_remove)" "detached and closed; the other port keeps sending; the device is free to bind at once" \
+		"after the release: $(fds_of "$log" after-release)"
+}
+
+# reap PID SECONDS: wait for PID, killing it after SECONDS; 1 if killed.
+reap() {
+	local i
+	for i in $(seq $(($2 * 10))); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -9 "$1"
+		wait "$1" 2>/dev/null
+		return 1
+	fi
+	wait "$1" 2>/dev/null
+	return 0
 }
 
 # start_primary LOG HOLDFILE: a primary holding the ports (pid in ppid).
@@ -216,13 +238,10 @@ scenario_secondary() {
 		[ $rc = 0 ] || why="secondary exit status $rc"
 	fi
 	touch "$work/hold"
-	wait "$ppid" || why=${why:-"primary exit status $?"}
+	reap "$ppid" 60 || why=${why:-"the primary did not end"}
 	[ "$(grep -c '^LC round .* received=32 corrupt=0' "$slog")" = 3 ] || why=${why:-"not every round trip arrived intact"}
-	[ "$(dmar_faults)" = "$f0" ] || why=${why:-"DMA faults logged"}
-	left_check || why=${why:-"left: $left"}
-	[ -n "$why" ] || row "secondary DMA in its own memory" "packets from a pool made in the secondary, from rte_extmem_register() memory mapped with rte_dev_dma_map(), and from an external heap added there cross the NICs intact" 0 \
-		"secondary: $(fds_of "$slog" secondary-pools)" "$left" || why="row"
-	result "secondary DMA" "$([ -z "$why" ]; echo $?)" "$why"
+	finish "secondary DMA" "$f0" "secondary DMA in its own memory" "packets from a pool made in the secondary, from rte_extmem_register() memory mapped with rte_dev_dma_map(), and from an external heap added there cross the NICs intact" \
+		"secondary: $(fds_of "$slog" secondary-pools)"
 }
 
 scenario_kill_primary() {
@@ -246,11 +265,8 @@ scenario_kill_primary() {
 		[ -n "$why" ] || [ $rc = 0 ] || why="secondary exit status $rc after the primary was killed"
 	fi
 	[ "$(grep -c '^LC round .* received=32 corrupt=0' "$slog")" = 6 ] || why=${why:-"not every round trip arrived intact"}
-	[ "$(dmar_faults)" = "$f0" ] || why=${why:-"DMA faults logged"}
-	left_check || why=${why:-"left: $left"}
-	[ -n "$why" ] || row "kill -9 of the primary under a running secondary" "the secondary keeps its IOAS, devices and mappings and sends and receives again" 0 \
-		"secondary: $(fds_of "$slog" secondary-pools)" "$left" || why="row"
-	result "kill -9 of the primary" "$([ -z "$why" ]; echo $?)" "$why"
+	finish "kill -9 of the primary" "$f0" "kill -9 of the primary under a running secondary" "the secondary keeps its IOAS, devices and mappings and sends and receives again" \
+		"secondary: $(fds_of "$slog" secondary-pools)"
 }
 
 scenario_ipc() {
@@ -262,12 +278,15 @@ scenario_ipc() {
 		"$app" $(eal --no-pci) -- fake-primary --until "$work/stop" --fault $kind >"$flog" 2>&1 &
 		ppid=$!
 		wait_for "$flog" "LC ready" 240 || why=${why:-"fake primary not ready"}
+		echo "# ipc $kind: fake primary $ppid ready; the secondary asks"
+
 		# shellcheck disable=SC2046
 		timeout 120 env LD_PRELOAD="$lib" "$app" $(eal --no-pci --proc-type=secondary) -- ipc-faults \
 			>"$slog.$kind" 2>&1
 		rc=$?
+		echo "# ipc $kind: the secondary ended with status $rc"
 		touch "$work/stop"
-		wait "$ppid"
+		reap "$ppid" 30 || why=${why:-"the fake primary did not end"}
 		if [ $kind = device ]; then
 			a=$(fds_of "$slog.$kind" after-faults)
 			[ $rc = 0 ] || why=${why:-"a faulty device reply was accepted"}
@@ -358,11 +377,8 @@ scenario_hotplug() {
 	[ -n "$why" ] || [ "${t0:-0}" -gt 0 ] || why="port 0 sent nothing while $nic1 was away"
 	[ -n "$why" ] || [ "${r0:-0}" -gt 0 ] || why="port 0 received nothing from the re-plugged port"
 	[ -n "$why" ] || [ "${r1:-0}" -gt 0 ] || why="the re-plugged port received nothing"
-	[ "$(dmar_faults)" = "$f0" ] || why=${why:-"DMA faults logged"}
-	left_check || why=${why:-"left: $left"}
-	[ -n "$why" ] || row "hot-unplug and re-plug of a NIC under testpmd (QEMU device_del, device_add)" "released on the kernel's request while port 0 keeps sending; attached again, both ports forward" 0 \
-		"-" "$left" || why="row"
-	result "hot-unplug and re-plug" "$([ -z "$why" ]; echo $?)" "$why"
+	finish "hot-unplug and re-plug" "$f0" "hot-unplug and re-plug of a NIC under testpmd (QEMU device_del, device_add)" "released on the kernel's request while port 0 keeps sending; attached again, both ports forward" \
+		"-"
 }
 
 scenario_fallback() {
@@ -378,26 +394,13 @@ scenario_fallback() {
 	[ "$(counter "$log" forwarding 1 rx)" -gt 0 ] 2>/dev/null || why=${why:-"no forwarding over type1"}
 	# shellcheck disable=SC2046
 	dpdk env RTE_IOMMUFD_MODE=iommufd "$app" $(eal $allow) -- serve >"$flog" 2>&1 && why=${why:-"forced iommufd did not fail"}
-	grep -q "$nic0: iommufd cannot serve it: .*EPERM.*RTE_IOMMUFD_MODE=iommufd: no fallback" "$flog" ||
+	grep -q "$nic0: cannot be used over iommufd: .*EPERM.*RTE_IOMMUFD_MODE=iommufd: no fallback" "$flog" ||
 		why=${why:-"forced iommufd: no line naming the reason"}
-	[ "$(dmar_faults)" = "$f0" ] || why=${why:-"DMA faults logged"}
-	left_check || why=${why:-"left: $left"}
-	[ -n "$why" ] || row "auto mode where iommufd cannot bind (VT-d without interrupt remapping; type1 with allow_unsafe_interrupts)" "one line names the device and EPERM; the process runs over type1 and forwards; forced iommufd fails with that reason" 0 \
-		"$a" "$left" || why="row"
-	result "fallback to type1" "$([ -z "$why" ]; echo $?)" "$why"
+	finish "fallback to type1" "$f0" "auto mode where iommufd cannot bind (VT-d without interrupt remapping; type1 with allow_unsafe_interrupts)" "one line names the device and EPERM; the process runs over type1 and forwards; forced iommufd fails with that reason" \
+		"$a"
 }
 
-for g in "${groups[@]}"; do
-	case "$g" in
-	basic)
-		scenario_exit
-		scenario_cleanup
-		scenario_release
-		scenario_secondary
-		scenario_kill_primary
-		scenario_ipc ;;
-	hotplug) scenario_hotplug ;;
-	fallback) scenario_fallback ;;
-	esac
+for sc in "${scenarios[@]}"; do
+	"scenario_$sc"
 done
 [ $failed = 0 ]

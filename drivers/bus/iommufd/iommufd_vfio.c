@@ -107,6 +107,30 @@ sysfs_root_of(const char *sysfs_base, char *root, size_t len, const char **out)
 
 static int enable_type1(const char *modname);
 
+/*
+ * Whether the legacy type1 path could serve a device that iommufd refused
+ * with @err: NULL if so (a fallback may help), else why not, as the end
+ * of a message. Only the bind's EPERM (no MSI isolation) is iommufd's
+ * own: type1 applies its own switch, which the administrator may have set.
+ */
+static const char *
+type1_can_serve(int err)
+{
+	static const char knob[] = "/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts";
+	FILE *f;
+	int c = 0;
+
+	if (err != -EPERM)
+		return " (the legacy type1 path would refuse it too)";
+	f = fopen(knob, "re");
+	if (f != NULL) {
+		c = fgetc(f);
+		fclose(f);
+	}
+	return c == 'Y' ? NULL :
+		" (the legacy type1 path would refuse it too: vfio_iommu_type1.allow_unsafe_interrupts is off)";
+}
+
 static int
 device_info_get(const char *addr, int fd, struct vfio_device_info *info)
 {
@@ -248,12 +272,15 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 			return 1;
 		}
 		if (ret < 0) {
-			snprintf(why, sizeof(why), "%s: iommufd cannot serve it: %s", addr,
-				 ret == -ERANGE ? "DPDK's memory lies outside the IOMMU's usable addresses (see above)" :
-				 ret == -ENOTSUP ? "the kernel has no VFIO device cdevs" :
-				 rte_iommufd_last_error());
-			/* Auto mode, first device: the legacy path may serve it. */
-			if (ifb_fall_back_unused(why) == 0) {
+			const char *reason = ret == -ERANGE ?
+				"DPDK's memory lies outside the IOMMU's usable addresses (see above)" :
+				ret == -ENOTSUP ? "the kernel has no VFIO device cdevs" :
+				rte_iommufd_last_error();
+			const char *legacy = type1_can_serve(ret);
+
+			snprintf(why, sizeof(why), "%s: iommufd cannot serve it: %s", addr, reason);
+			/* Auto mode, first device, a refusal the legacy path does not share. */
+			if (legacy == NULL && ifb_fall_back_unused(why) == 0) {
 				pthread_mutex_unlock(&ifb.lock);
 				rte_mcfg_mem_read_unlock();
 				if (enable_type1(ifb.modname) < 0)
@@ -261,9 +288,11 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 				return ifb.real.setup_device(sysfs_base, dev_addr, vfio_dev_fd,
 							     device_info);
 			}
-			IFB_LOG(ERR, "%s; %s", why,
-				ifb_mode_forced() ? "RTE_IOMMUFD_MODE=iommufd: no fallback (unset it to let the legacy type1 path serve the process)" :
-				"other devices use iommufd already: set RTE_IOMMUFD_MODE=type1 to run the whole process over the legacy type1 path");
+			IFB_LOG(ERR, "%s: cannot be used over iommufd: %s%s%s", addr, reason,
+				legacy != NULL ? "" : ifb_mode_forced() ?
+				"; RTE_IOMMUFD_MODE=iommufd: no fallback (unset it to let the legacy type1 path serve the process)" :
+				"; other devices use iommufd already: set RTE_IOMMUFD_MODE=type1 to run the whole process over the legacy type1 path",
+				legacy != NULL ? legacy : "");
 			goto fail;
 		}
 		fd = idev->fd;
