@@ -73,12 +73,13 @@
 
 #include <rte_iommufd.h>
 
+#include "iommufd_mp.h"
+
 #define NB_MBUF 2047
 #define BURST 32
 #define MAGIC 0x4c435943u	/* "LCYC" */
 #define XMEM_LEN (4u << 20)
 #define PAGE_4K 4096u
-#define FAKE_ACTION "bus_iommufd_mp"	/* the adapter's IPC action */
 
 static volatile bool stop_worker;
 static volatile bool tx_only;
@@ -552,18 +553,6 @@ secondary(int argc, char **argv)
 /* Injected IPC failures                                               */
 /* ------------------------------------------------------------------ */
 
-/* The adapter's request layout (iommufd_mp.c), as a peer sees it. */
-struct fake_param {
-	int req;
-	int result;
-	uint32_t ioas_id;
-	int32_t mapped;
-	uint64_t va, iova, len;
-	char name[160];
-};
-
-enum { REQ_MODE = 1, REQ_IOMMUFD, REQ_DEVICE, REQ_MAPPED };
-
 static struct rte_iommufd *fake_ctx;
 static struct rte_iommufd_ioas *fake_ioas;
 static const char *fault_kind;
@@ -572,21 +561,21 @@ static unsigned int fault_seq;
 static int
 fake_handler(const struct rte_mp_msg *msg, const void *peer)
 {
-	const struct fake_param *req = (const void *)msg->param;
+	const struct ifb_mp_param *req = (const void *)msg->param;
 	struct rte_mp_msg reply;
-	struct fake_param *r = (void *)reply.param;
+	struct ifb_mp_param *r = (void *)reply.param;
 	unsigned int k, i;
 	int zeros = 0;
 
 	memset(&reply, 0, sizeof(reply));
-	rte_strlcpy(reply.name, FAKE_ACTION, sizeof(reply.name));
+	rte_strlcpy(reply.name, IFB_MP_ACTION, sizeof(reply.name));
 	reply.len_param = sizeof(*r);
 	r->req = req->req;
 	switch (req->req) {
-	case REQ_MODE:
+	case IFB_MP_REQ_MODE:
 		r->result = 1;
 		break;
-	case REQ_IOMMUFD:
+	case IFB_MP_REQ_IOMMUFD:
 		if (strcmp(fault_kind, "init") == 0) {
 			/* A failure that still carries descriptors. */
 			r->result = -EIO;
@@ -641,8 +630,8 @@ fake_primary(int argc, char **argv)
 		die("fake-primary needs --until FILE and --fault KIND");
 	if (rte_iommufd_open(&fake_ctx) < 0 || rte_iommufd_ioas_alloc(fake_ctx, &fake_ioas) < 0)
 		die("fake primary: %s", rte_iommufd_last_error());
-	if (rte_mp_action_register(FAKE_ACTION, fake_handler) != 0)
-		die("action %s: %s", FAKE_ACTION, rte_strerror(rte_errno));
+	if (rte_mp_action_register(IFB_MP_ACTION, fake_handler) != 0)
+		die("action %s: %s", IFB_MP_ACTION, rte_strerror(rte_errno));
 	printf("LC ready\n");
 	fflush(stdout);
 	wait_file(until);

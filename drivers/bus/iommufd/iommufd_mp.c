@@ -26,25 +26,7 @@
 #include <rte_string_fns.h>
 
 #include "bus_iommufd_private.h"
-
-#define IFB_MP_ACTION "bus_iommufd_mp"
-
-enum ifb_mp_req {
-	IFB_MP_REQ_MODE = 1,	/* result: 1 if the primary serves VFIO over iommufd */
-	IFB_MP_REQ_IOMMUFD,	/* fds[0]: the iommufd; ioas_id: default IOAS */
-	IFB_MP_REQ_DEVICE,	/* fds[0]: the VFIO cdev fd of device "name" */
-	IFB_MP_REQ_MAPPED,	/* mapped: ifb_mapped_as() of va/iova/len, "name": the overlap */
-};
-
-struct ifb_mp_param {
-	int req;
-	int result;		/* 0 (or 1 for MODE), or a negative errno */
-	uint32_t ioas_id;
-	int32_t mapped;
-	int32_t pid;		/* IOMMUFD: the secondary's */
-	uint64_t va, iova, len;
-	char name[160];
-};
+#include "iommufd_mp.h"
 
 /*
  * The primary watches each secondary that took the iommufd through a
