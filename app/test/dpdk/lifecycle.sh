@@ -146,6 +146,21 @@ wait_for() {
 	return 1
 }
 
+# The descriptors process PID holds, as lifecycle_app counts its own.
+fds_of_pid() {
+	local f t iommu=0 cdev=0 container=0 group=0
+	for f in /proc/"$1"/fd/*; do
+		t=$(readlink "$f" 2>/dev/null) || continue
+		case "$t" in
+		/dev/iommu) iommu=$((iommu + 1)) ;;
+		/dev/vfio/devices/*) cdev=$((cdev + 1)) ;;
+		/dev/vfio/vfio) container=$((container + 1)) ;;
+		/dev/vfio/*) group=$((group + 1)) ;;
+		esac
+	done
+	echo "iommu=$iommu cdev=$cdev container=$container group=$group"
+}
+
 counter() { # LOG WHEN PORT rx|tx
 	awk -v w="$2" -v p="port=$3" -v k="$4=" '$2 == "stats" && $3 == w && $4 == p {
 		for (i = 5; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1) }' "$1" | tail -n1
@@ -307,7 +322,7 @@ scenario_ipc() {
 
 # ------------------------------------------------------------------
 scenario_hotplug() {
-	local log=$work/testpmd.log in=$work/testpmd.in f0 why= pid t0 t1 r0 r1 i ans
+	local log=$work/testpmd.log in=$work/testpmd.in f0 why= pid t0 r0 r1 i ans replugged=
 	f0=$(dmar_faults)
 	[ -d "/sys/bus/pci/devices/$nic1" ] || bail "no $nic1: the guest needs run-vm.sh --hotplug"
 	mkfifo "$in"
@@ -365,6 +380,7 @@ scenario_hotplug() {
 		sleep 3
 		echo "show port stats all" >&3
 		sleep 1
+		replugged=$(fds_of_pid "$pid")
 	fi
 	echo "stop" >&3
 	echo "quit" >&3
@@ -377,8 +393,10 @@ scenario_hotplug() {
 	[ -n "$why" ] || [ "${t0:-0}" -gt 0 ] || why="port 0 sent nothing while $nic1 was away"
 	[ -n "$why" ] || [ "${r0:-0}" -gt 0 ] || why="port 0 received nothing from the re-plugged port"
 	[ -n "$why" ] || [ "${r1:-0}" -gt 0 ] || why="the re-plugged port received nothing"
+	[ -n "$why" ] || [ "$replugged" = "iommu=1 cdev=2 container=0 group=0" ] ||
+		why="testpmd holds $replugged after the re-plug"
 	finish "hot-unplug and re-plug" "$f0" "hot-unplug and re-plug of a NIC under testpmd (QEMU device_del, device_add)" "released on the kernel's request while port 0 keeps sending; attached again, both ports forward" \
-		"-"
+		"after the re-plug: $replugged"
 }
 
 scenario_fallback() {
