@@ -91,6 +91,15 @@ static const uint32_t FVP_IDR[6] = { 0x0046123b, 0x00600002, 0, 0x1714, 0, 0xfff
  */
 static const uint32_t QEMU_SMMU_IDR[6] = { 0x0d40101a, 0x02730010, 0, 0x404, 0, 0x54 };
 #define QEMU_SMMU_AIDR 1u
+/*
+ * The same model in QEMU 11.1.3 (Debian sid), read for real in the rig
+ * (vm-smmuv3-info: virt, iommu=smmuv3, Linux 7.3 arm64): IOMMU_GET_HW_INFO
+ * type 2 gives these IDRs, IIDR 0, AIDR 1; the kernel logged "oas 44-bit
+ * (features 0x01088705)": 2_LVL_STRTAB, TT_LE, COHERENCY, TRANS_S1,
+ * TRANS_S2, RANGE_INV, NESTING, BBML2. Stage 2 (S2P), 16 KiB granules and
+ * BBML 2 are new since the commit above; SubstreamIDs still 0.
+ */
+static const uint32_t QEMU11_SMMU_IDR[6] = { 0x0d44101b, 0x02730010, 0, 0x1414, 0, 0x74 };
 
 /*
  * AMD Ryzen AI MAX+ 395 (HP ZBook Ultra G1a), Linux 6.16 boot log in
@@ -652,6 +661,44 @@ smmuv3_fvp(void)
 	TEST_ASSERT(m.valid, "note: %s", m.note);
 	TEST_ASSERT_EQUAL(m.oas_bits, 48, "OAS 5");
 	TEST_ASSERT_EQUAL(m.vas_bits, 52, "VAX unchanged");
+	return TEST_SUCCESS;
+}
+
+static int
+smmuv3_qemu11(void)
+{
+	struct rte_iommufd_smmuv3_caps m;
+	struct rte_iommufd_iommu_caps s;
+	uint8_t buf[40];
+
+	TEST_ASSERT_SUCCESS(rte_iommufd_smmuv3_caps_decode(QEMU11_SMMU_IDR, 0, QEMU_SMMU_AIDR, &m),
+			    "decode");
+	TEST_ASSERT(m.valid, "note: %s", m.note);
+	/* Each against the kernel's features word 0x01088705. */
+	TEST_ASSERT_EQUAL(m.st_level, 1, "2_LVL_STRTAB");
+	TEST_ASSERT_EQUAL(m.ttendian, 2, "TT_LE only");
+	TEST_ASSERT_EQUAL(m.cohacc, 1, "COHERENCY");
+	TEST_ASSERT_EQUAL(m.s1p, 1, "TRANS_S1");
+	TEST_ASSERT_EQUAL(m.s2p, 1, "TRANS_S2");
+	TEST_ASSERT_EQUAL(m.ril, 1, "RANGE_INV");
+	TEST_ASSERT_EQUAL(m.bbml, 2, "BBML2");
+	TEST_ASSERT_EQUAL(m.cd2l, 0, "no 2_LVL_CDTAB");
+	TEST_ASSERT_EQUAL(m.pri + m.ats + m.sev + m.msi + m.hyp, 0, "no PRI, ATS, SEV, MSI, HYP");
+	TEST_ASSERT_EQUAL(m.stall, 0, "no STALLS");
+	TEST_ASSERT_EQUAL(m.oas_bits, 44, "oas 44-bit");
+	TEST_ASSERT_EQUAL(m.vax, 0, "no VAX");
+	TEST_ASSERT_EQUAL(m.sidsize, 16, "SIDSIZE");
+	TEST_ASSERT_EQUAL(m.ssidsize, 0, "no SubstreamIDs");
+	TEST_ASSERT_EQUAL(m.gran16k, 1, "16K now");
+
+	smmuv3_blob(buf, 0, QEMU11_SMMU_IDR, 0, QEMU_SMMU_AIDR);
+	TEST_ASSERT_SUCCESS(rte_iommufd_iommu_caps_from_raw(RTE_IOMMUFD_HW_INFO_TYPE_ARM_SMMUV3,
+							    buf, sizeof(buf), &s), "from_raw");
+	TEST_ASSERT(s.valid && s.note == NULL, "valid");
+	TEST_ASSERT_EQUAL(s.nesting, 1, "S1P and S2P: NESTING");
+	TEST_ASSERT_EQUAL(s.pasid_supported, 0, "SSIDSIZE 0");
+	TEST_ASSERT_EQUAL(s.linux_max_pasid_log2, 0, "out_max_pasid_log2 0");
+	TEST_ASSERT_EQUAL(s.address_width, 48, "stage 1, 48-bit: the IOVA ranges end at 2^48 - 1");
 	return TEST_SUCCESS;
 }
 
@@ -1411,6 +1458,7 @@ main(void)
 		TEST_CASE(vtd_reserved),
 		TEST_CASE(smmuv3_fvp),
 		TEST_CASE(smmuv3_qemu),
+		TEST_CASE(smmuv3_qemu11),
 		TEST_CASE(smmuv3_summary_rules),
 		TEST_CASE(smmuv3_reserved),
 		TEST_CASE(amd_zen4),
