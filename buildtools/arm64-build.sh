@@ -19,7 +19,7 @@ top=$(cd "$here/.." && pwd)
 out=${1:?usage: arm64-build.sh BUILD_DIR [CACHE_DIR]}
 cache=${2:-${DPDK_IOMMUFD_CACHE:-/var/cache/dpdk-iommufd}}
 targets=(app/dpdk-iommufd-info/dpdk-iommufd-info drivers/bus/iommufd/librte_bus_iommufd.so
-	app/test/test_vm_dma app/test/test_vm_vfio)
+	app/test/vm/test_vm_dma)
 
 for tool in aarch64-linux-gnu-gcc meson ninja pkg-config; do
 	command -v "$tool" >/dev/null ||
@@ -35,7 +35,7 @@ cat >"$cross.tmp" <<EOF
 c = ['aarch64-linux-gnu-gcc', '--sysroot=$tree']
 ar = 'aarch64-linux-gnu-ar'
 strip = 'aarch64-linux-gnu-strip'
-pkg-config = 'pkg-config'
+pkgconfig = 'pkg-config'
 
 [properties]
 sys_root = '$tree'

@@ -51,15 +51,20 @@ for rel in trixie sid; do
 	"$top/buildtools/release-build.sh" "$rel" "$build/release/$rel" >/dev/null
 done
 
+step "the arm64 guest's userland (bookworm arm64, DPDK 22.11; cached) and our programs cross-built against it"
+"$top/buildtools/arm64-build.sh" "$build/cross/arm64" >/dev/null
+
 step "documentation (Doxygen API reference and Sphinx guides, offline)"
 ninja -C "$build" doc
 
 if printf '%s\n' "${suites[@]}" | grep -qx vm; then
-	step "guest kernels 7.3 and 6.12 LTS (cached: a cold build takes 5 to 11 minutes each)"
+	step "guest kernels 7.3 and 6.12 LTS for x86, 7.3 for arm64 (cached: a cold build takes 5 to 11 minutes each)"
 	DPDK_IOMMUFD_KERNEL=$("$top/buildtools/vm/build-guest-kernel.sh" --series 7.3)
 	export DPDK_IOMMUFD_KERNEL
 	# The vm612-* tests find it in the cache (run-vm.sh --kernel-series 6.12).
 	"$top/buildtools/vm/build-guest-kernel.sh" --series 6.12 >/dev/null
+	# The arm64 guest's (run-vm.sh --iommu smmuv3), cross-built.
+	"$top/buildtools/vm/build-guest-kernel.sh" --arch arm64 >/dev/null
 	step "the kernel's own iommufd selftests in the VM (a check of the rig, not our tests)"
 	"$top/buildtools/vm/kernel-selftests.sh" || echo "run-tests: the kernel's selftests could not run (see above)"
 fi

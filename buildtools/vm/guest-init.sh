@@ -95,6 +95,12 @@ else
 	for e in "/hostro$VM_ROOT"/* "/hostro$VM_ROOT"/.[!.]*; do
 		[ -e "$e" ] || [ -L "$e" ] || continue
 		n=${e##*/}
+		# Mount points of the guest's own (a tree made in a container
+		# may have /proc as a link to /proc).
+		case "$n" in proc|sys|dev)
+			mkdir "/host/$n" || fail "cannot create /$n in the root"
+			continue ;;
+		esac
 		if [ -L "$e" ]; then
 			ln -s "$(readlink "$e")" "/host/$n" || fail "cannot link /$n of the root tree"
 		elif [ -d "$e" ]; then
