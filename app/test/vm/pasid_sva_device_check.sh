@@ -69,7 +69,13 @@ while ! grep -q 'holding the PASIDs attached' "$work/out" && kill -0 $pid 2>/dev
 	sleep 1
 	waited=$((waited + 1))
 done
-echo /iommufd/pasids | timeout 30 python3 /usr/bin/dpdk-telemetry.py -f pasid_sva > "$work/tel" 2>&1
+# The client waits for its answer without a limit of its own: bounded
+# attempts (a loaded TCG guest may leave one unanswered), each logged.
+for try in 1 2 3; do
+	echo /iommufd/pasids | timeout 30 python3 /usr/bin/dpdk-telemetry.py -f pasid_sva > "$work/tel" 2>&1 &&
+		grep -q '"attached"' "$work/tel" && break
+	echo "# telemetry attempt $try: no answer within 30 s"
+done
 exec 3>&-
 wait $pid
 rc=$?

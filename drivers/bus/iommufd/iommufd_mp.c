@@ -38,12 +38,16 @@ struct peer_watch {
 	pid_t pid;
 };
 
+/* EAL passes its own copy of the handle, which it frees itself. */
 static void
 peer_free(struct rte_intr_handle *ih, void *arg)
 {
-	close(rte_intr_fd_get(ih));
-	rte_intr_instance_free(ih);
-	free(arg);
+	struct peer_watch *w = arg;
+
+	RTE_SET_USED(ih);
+	close(rte_intr_fd_get(w->ih));
+	rte_intr_instance_free(w->ih);
+	free(w);
 }
 
 static void
