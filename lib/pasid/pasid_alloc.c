@@ -34,12 +34,12 @@ rte_pasid_alloc(struct rte_pasid_space *space, unsigned int owner)
 	if (ret < 0)
 		return ret;
 	if (!pasid_owner_ok(space, owner))
-		ret = pasid_fail(-EINVAL, "not a registered owner: use rte_pasid_owner_register() or RTE_PASID_OWNER_NONE",
+		ret = pasid_fail(-EINVAL, PASID_WHY("not a registered owner: use rte_pasid_owner_register() or RTE_PASID_OWNER_NONE"),
 				 "PASID alloc by owner %u", owner);
 	else if (PASID_LIKELY((ret = pasid_find_free(space)) > 0))
 		pasid_take(space, (uint32_t)ret, pasid_code(owner));
 	else
-		ret = pasid_fail(-ENOSPC, "every PASID of the namespace is allocated or reserved",
+		ret = pasid_fail(-ENOSPC, PASID_WHY("every PASID of the namespace is allocated or reserved"),
 				 "PASID alloc by owner %u", owner);
 	pasid_unlock(space);
 	return ret;
@@ -53,16 +53,16 @@ rte_pasid_alloc_value(struct rte_pasid_space *space, unsigned int owner, uint32_
 	if (ret < 0)
 		return ret;
 	if (!pasid_owner_ok(space, owner) || pasid == RTE_PASID_RID)
-		ret = pasid_fail(-EINVAL, pasid ? "not a registered owner: use rte_pasid_owner_register() or RTE_PASID_OWNER_NONE" :
-				 "PASID 0 is the RID's",
+		ret = pasid_fail(-EINVAL, pasid ? PASID_WHY("not a registered owner: use rte_pasid_owner_register() or RTE_PASID_OWNER_NONE") :
+				 PASID_WHY("PASID 0 is the RID's"),
 				 "PASID alloc %u by owner %u", pasid, owner);
 	else if (pasid >> space->width)
-		ret = pasid_fail(-ERANGE, "beyond the namespace's width",
+		ret = pasid_fail(-ERANGE, PASID_WHY("beyond the namespace's width"),
 				 "PASID alloc %u (width %u)", pasid, space->width);
 	else if (pasid_value(space)[pasid] == PASID_V_RES)
-		ret = pasid_fail(-EBUSY, "the value is reserved", "PASID alloc %u", pasid);
+		ret = pasid_fail(-EBUSY, PASID_WHY("the value is reserved"), "PASID alloc %u", pasid);
 	else if (pasid_value(space)[pasid] != PASID_V_FREE)
-		ret = pasid_fail(-EEXIST, "the value is allocated already", "PASID alloc %u", pasid);
+		ret = pasid_fail(-EEXIST, PASID_WHY("the value is allocated already"), "PASID alloc %u", pasid);
 	else
 		pasid_take(space, pasid, pasid_code(owner));
 	pasid_unlock(space);
@@ -76,18 +76,18 @@ pasid_free_error(struct rte_pasid_space *s, unsigned int owner, uint32_t pasid)
 	unsigned int its;
 
 	if (!pasid_owner_ok(s, owner) || pasid == RTE_PASID_RID)
-		return pasid_fail(-EINVAL, pasid ? "not a registered owner: use rte_pasid_owner_register() or RTE_PASID_OWNER_NONE" :
-				  "PASID 0 is the RID's",
+		return pasid_fail(-EINVAL, pasid ? PASID_WHY("not a registered owner: use rte_pasid_owner_register() or RTE_PASID_OWNER_NONE") :
+				  PASID_WHY("PASID 0 is the RID's"),
 				  "PASID free %u by owner %u", pasid, owner);
 	if (pasid >> s->width)
-		return pasid_fail(-ERANGE, "beyond the namespace's width",
+		return pasid_fail(-ERANGE, PASID_WHY("beyond the namespace's width"),
 				  "PASID free %u (width %u)", pasid, s->width);
 	its = pasid_value(s)[pasid];
 	if (!pasid_is_allocated((uint8_t)its))
-		return pasid_fail(-ENOENT, "not allocated: freed already, or reserved",
+		return pasid_fail(-ENOENT, PASID_WHY("not allocated: freed already, or reserved"),
 				  "PASID free %u by owner %u", pasid, owner);
 	its = its == PASID_V_NONE ? RTE_PASID_OWNER_NONE : its;
-	return pasid_fail(-EPERM, "allocated to another owner: only its owner frees it",
+	return pasid_fail(-EPERM, PASID_WHY("allocated to another owner: only its owner frees it"),
 			  "PASID free %u by owner %u (its owner: %u)", pasid, owner, its);
 }
 
@@ -186,13 +186,13 @@ pasid_reserve_op(struct rte_pasid_space *s, enum pasid_op op, uint32_t first, ui
 	if (ret < 0)
 		return ret;
 	if (first == RTE_PASID_RID || last < first)
-		ret = pasid_fail(-EINVAL, "a range from 0 (the RID's), or last before first",
+		ret = pasid_fail(-EINVAL, PASID_WHY("a range from 0 (the RID's), or last before first"),
 				 "PASID %s %u..%u", what, first, last);
 	else if (last >> s->width)
-		ret = pasid_fail(-ERANGE, "beyond the namespace's width",
+		ret = pasid_fail(-ERANGE, PASID_WHY("beyond the namespace's width"),
 				 "PASID %s %u..%u (width %u)", what, first, last, s->width);
 	else if (op == PASID_OP_RESERVE && pasid_count(s, first, last, PASID_COUNT_ALLOCATED))
-		ret = pasid_fail(-EBUSY, "a value of the range is allocated: free it first",
+		ret = pasid_fail(-EBUSY, PASID_WHY("a value of the range is allocated: free it first"),
 				 "PASID reserve %u..%u", first, last);
 	if (ret == 0) {
 		s->pending.first = first;
@@ -224,7 +224,7 @@ rte_pasid_state(struct rte_pasid_space *space, uint32_t pasid, unsigned int *own
 	if (ret < 0)
 		return ret;
 	if (pasid >> space->width) {
-		ret = pasid_fail(-ERANGE, "beyond the namespace's width",
+		ret = pasid_fail(-ERANGE, PASID_WHY("beyond the namespace's width"),
 				 "PASID state %u (width %u)", pasid, space->width);
 	} else {
 		b = pasid_value(space)[pasid];
@@ -262,7 +262,7 @@ rte_pasid_next(struct rte_pasid_space *space, uint32_t after, unsigned int *owne
 	}
 	pasid_unlock(space);
 	if (ret < 0)
-		pasid_fail(ret, "no allocated PASID after it", "PASID next after %u", after);
+		pasid_fail(ret, PASID_WHY("no allocated PASID after it"), "PASID next after %u", after);
 	return ret;
 }
 

@@ -58,17 +58,17 @@ rte_pasid_owner_register(struct rte_pasid_space *space, pid_t pid)
 	int ret;
 
 	if (pid < 0)
-		return pasid_fail(-EINVAL, "negative pid", "PASID owner register pid %d", (int)pid);
+		return pasid_fail(-EINVAL, PASID_WHY("negative pid"), "PASID owner register pid %d", (int)pid);
 	pid = pid != 0 ? pid : getpid();
 	if (pasid_proc_stat(pid, &state, &start) < 0)
 		start = 0; /* /proc unreadable: no guard against pid reuse */
 	if ((kill(pid, 0) < 0 && errno == ESRCH) || state == 'Z' || state == 'X')
-		return pasid_fail(-ESRCH, "no such process, or it has exited",
+		return pasid_fail(-ESRCH, PASID_WHY("no such process, or it has exited"),
 				  "PASID owner register pid %d", (int)pid);
 	ret = pasid_enter(space, "owner register");
 	if (ret < 0)
 		return ret;
-	ret = pasid_fail(-ENOSPC, "all 64 owner slots are in use: unregister owners or reclaim dead ones",
+	ret = pasid_fail(-ENOSPC, PASID_WHY("all 64 owner slots are in use: unregister owners or reclaim dead ones"),
 			 "PASID owner register pid %d", (int)pid);
 	for (i = 0; i < RTE_PASID_OWNER_MAX && ret < 0; i++) {
 		slot = &space->owners[i];
@@ -95,7 +95,7 @@ rte_pasid_owner_unregister(struct rte_pasid_space *space, unsigned int owner)
 	if (ret < 0)
 		return ret;
 	if (!pasid_registered(space, owner))
-		ret = pasid_fail(-EINVAL, "not a registered owner (unregistered already?)",
+		ret = pasid_fail(-EINVAL, PASID_WHY("not a registered owner (unregistered already?)"),
 				 "PASID owner %u unregister", owner);
 	else
 		ret = (int)pasid_release(space, UINT64_C(1) << (owner - 1));
@@ -121,12 +121,12 @@ rte_pasid_owner_get(struct rte_pasid_space *space, unsigned int owner,
 	int ret;
 
 	if (info == NULL)
-		return pasid_fail(-EINVAL, "NULL info", "PASID owner %u", owner);
+		return pasid_fail(-EINVAL, PASID_WHY("NULL info"), "PASID owner %u", owner);
 	ret = pasid_enter(space, "owner get");
 	if (ret < 0)
 		return ret;
 	if (!pasid_registered(space, owner))
-		ret = pasid_fail(-EINVAL, "not a registered owner", "PASID owner %u", owner);
+		ret = pasid_fail(-EINVAL, PASID_WHY("not a registered owner"), "PASID owner %u", owner);
 	else
 		pasid_slot_info(&space->owners[owner - 1], owner, info);
 	pasid_unlock(space);
@@ -141,7 +141,7 @@ rte_pasid_owner_alive(const struct rte_pasid_owner_info *owner, void *arg)
 
 	(void)arg;
 	if (owner == NULL)
-		return pasid_fail(-EINVAL, "NULL owner", "PASID owner liveness");
+		return pasid_fail(-EINVAL, PASID_WHY("NULL owner"), "PASID owner liveness");
 	if (owner->pid <= 0 || (kill(owner->pid, 0) < 0 && errno == ESRCH))
 		return 0;
 	/* kill() found it: a missing /proc entry means hidepid or a race
@@ -176,7 +176,7 @@ rte_pasid_space_reclaim(struct rte_pasid_space *space,
 	for (i = 0; i < n; i++) {
 		ret = (alive != NULL ? alive : rte_pasid_owner_alive)(&snap[i], arg);
 		if (ret < 0)
-			return pasid_fail(ret, "the liveness callback failed: nothing was freed",
+			return pasid_fail(ret, PASID_WHY("the liveness callback failed: nothing was freed"),
 					  "PASID reclaim: owner %u", snap[i].owner);
 		/* Dead, unless the slot was released or registered again meanwhile. */
 		if (ret == 0)

@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ifd_messages.h"
 #include "rte_pasid.h"
 
 #define PASID_HIDDEN __attribute__((visibility("hidden")))
@@ -178,10 +179,17 @@ pasid_give(struct rte_pasid_space *s, uint32_t p)
 
 /*
  * Record the message of a failure for rte_pasid_last_error():
- * "<what>: <ERRNO> (<hint>)", the hint a reason the user can act on.
- * Returns @p err (a negative errno). (pasid_space.c)
+ * "<what>: <ERRNO> (<hint>)", the hint a reason the user can act on,
+ * written PASID_WHY("..."). Evaluates to @p err (a negative errno). The
+ * format and the reasons are declared for doc/guides/messages.rst
+ * (ifd_messages.h). (pasid_space.c)
  */
-PASID_HIDDEN int pasid_fail(int err, const char *hint, const char *fmt, ...)
+#define pasid_fail(err, hint, ...) __extension__ ({ \
+	IFD_NOTE("lib/pasid", "fail:ERR", IFD_NOTE_FMT(__VA_ARGS__)); \
+	pasid_fail_msg(err, hint, __VA_ARGS__); \
+})
+#define PASID_WHY(text) __extension__ ({ IFD_NOTE("lib/pasid", "reason", text); text; })
+PASID_HIDDEN int pasid_fail_msg(int err, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*

@@ -25,7 +25,7 @@ rte_pasid_last_error(void)
 }
 
 int
-pasid_fail(int err, const char *hint, const char *fmt, ...)
+pasid_fail_msg(int err, const char *hint, const char *fmt, ...)
 {
 	static const struct { int err; const char *name; } names[] = {
 		{ EINVAL, "EINVAL" }, { ERANGE, "ERANGE" }, { ENOENT, "ENOENT" },
@@ -60,7 +60,7 @@ int
 rte_pasid_max(unsigned int width)
 {
 	if (!rte_pasid_width_valid(width))
-		return pasid_fail(-EINVAL, "a width is 1 to 20 bits", "PASID width %u", width);
+		return pasid_fail(-EINVAL, PASID_WHY("a width is 1 to 20 bits"), "PASID width %u", width);
 	return (int)((1u << width) - 1);
 }
 
@@ -71,17 +71,17 @@ rte_pasid_shared_width(const unsigned int *widths, unsigned int n)
 	bool unsupported = false;
 
 	if (widths == NULL || n == 0)
-		return pasid_fail(-EINVAL, "NULL or empty list of widths", "PASID shared width");
+		return pasid_fail(-EINVAL, PASID_WHY("NULL or empty list of widths"), "PASID shared width");
 	for (i = 0; i < n; i++) {
 		if (widths[i] > RTE_PASID_WIDTH_MAX)
-			return pasid_fail(-EINVAL, "a width is 1 to 20 bits",
+			return pasid_fail(-EINVAL, PASID_WHY("a width is 1 to 20 bits"),
 					  "PASID shared width: device %u has width %u", i, widths[i]);
 		unsupported |= widths[i] == 0;
 		if (widths[i] != 0 && widths[i] < min)
 			min = widths[i];
 	}
 	if (unsupported)
-		return pasid_fail(-ENOTSUP, "a device without PASID support cannot share a namespace",
+		return pasid_fail(-ENOTSUP, PASID_WHY("a device without PASID support cannot share a namespace"),
 				  "PASID shared width");
 	return (int)min;
 }
@@ -110,7 +110,7 @@ rte_pasid_space_size(unsigned int max_width)
 	struct rte_pasid_space lay;
 
 	if (!rte_pasid_width_valid(max_width))
-		return pasid_fail(-EINVAL, "a width is 1 to 20 bits", "PASID namespace size %u", max_width);
+		return pasid_fail(-EINVAL, PASID_WHY("a width is 1 to 20 bits"), "PASID namespace size %u", max_width);
 	pasid_layout(max_width, &lay);
 	return (ssize_t)lay.mem_size;
 }
@@ -136,11 +136,11 @@ rte_pasid_space_init(void *mem, size_t len, unsigned int max_width,
 
 	if (mem == NULL || spacep == NULL || (uintptr_t)mem % PASID_ALIGN != 0 ||
 			!rte_pasid_width_valid(max_width) || flags != 0)
-		return pasid_fail(-EINVAL, "NULL pointer, memory not aligned to 64 bytes, a width outside 1 to 20 bits or flags not 0",
+		return pasid_fail(-EINVAL, PASID_WHY("NULL pointer, memory not aligned to 64 bytes, a width outside 1 to 20 bits or flags not 0"),
 				  "PASID namespace init at %p width %u flags 0x%x", mem,
 				  max_width, flags);
 	if (len < (size_t)rte_pasid_space_size(max_width))
-		return pasid_fail(-ENOSPC, "give at least rte_pasid_space_size() bytes",
+		return pasid_fail(-ENOSPC, PASID_WHY("give at least rte_pasid_space_size() bytes"),
 				  "PASID namespace init: %zu bytes for width %u", len, max_width);
 	pasid_layout(max_width, s);
 	memset(s + 1, 0, s->mem_size - sizeof(*s));
@@ -176,13 +176,13 @@ rte_pasid_space_attach(void *mem, size_t len, struct rte_pasid_space **spacep)
 	bool bad;
 
 	if (mem == NULL || spacep == NULL || (uintptr_t)mem % PASID_ALIGN != 0)
-		return pasid_fail(-EINVAL, "NULL pointer, or memory not aligned to 64 bytes",
+		return pasid_fail(-EINVAL, PASID_WHY("NULL pointer, or memory not aligned to 64 bytes"),
 				  "PASID namespace attach at %p", mem);
 	if (len < 16 || s->magic != PASID_MAGIC)
-		return pasid_fail(-EINVAL, "no namespace there: rte_pasid_space_init() makes one",
+		return pasid_fail(-EINVAL, PASID_WHY("no namespace there: rte_pasid_space_init() makes one"),
 				  "PASID namespace attach at %p", mem);
 	if (s->version != PASID_VERSION || s->header_size != sizeof(*s))
-		return pasid_fail(-EPROTO, "made by another version of the library: use one build in every process",
+		return pasid_fail(-EPROTO, PASID_WHY("made by another version of the library: use one build in every process"),
 				  "PASID namespace attach at %p (version %u)", mem, s->version);
 	bad = len < sizeof(*s) || !rte_pasid_width_valid(s->max_width);
 	if (!bad) {
@@ -193,11 +193,11 @@ rte_pasid_space_attach(void *mem, size_t len, struct rte_pasid_space **spacep)
 			s->width == 0 || s->width > s->max_width;
 	}
 	if (bad)
-		return pasid_fail(-EINVAL, "damaged header or short mapping",
+		return pasid_fail(-EINVAL, PASID_WHY("damaged header or short mapping"),
 				  "PASID namespace attach at %p (%zu bytes mapped)", mem, len);
 	pasid_pidns(&dev, &ino);
 	if (dev != 0 && s->pidns_dev != 0 && (dev != s->pidns_dev || ino != s->pidns_ino))
-		return pasid_fail(-EXDEV, "made in another PID namespace: owners' pids would not match",
+		return pasid_fail(-EXDEV, PASID_WHY("made in another PID namespace: owners' pids would not match"),
 				  "PASID namespace attach at %p", mem);
 	*spacep = s;
 	return 0;
@@ -212,7 +212,7 @@ rte_pasid_space_create(unsigned int max_width, unsigned int flags,
 	int ret;
 
 	if (size < 0 || spacep == NULL || flags != 0)
-		return pasid_fail(-EINVAL, "NULL pointer, a width outside 1 to 20 bits or flags not 0",
+		return pasid_fail(-EINVAL, PASID_WHY("NULL pointer, a width outside 1 to 20 bits or flags not 0"),
 				  "PASID namespace create width %u flags 0x%x", max_width, flags);
 	mem = aligned_alloc(PASID_ALIGN, (size_t)size);
 	if (mem == NULL)
@@ -241,7 +241,7 @@ pasid_enter(struct rte_pasid_space *s, const char *what)
 	int err;
 
 	if (s == NULL)
-		return pasid_fail(-EINVAL, "NULL namespace", "PASID %s", what);
+		return pasid_fail(-EINVAL, PASID_WHY("NULL namespace"), "PASID %s", what);
 	err = pthread_mutex_lock(&s->lock);
 	if (PASID_LIKELY(err == 0))
 		return 0;
@@ -255,7 +255,7 @@ pasid_enter(struct rte_pasid_space *s, const char *what)
 			return 0;
 		pasid_unlock(s);
 	}
-	return pasid_fail(-ENOTRECOVERABLE, "the namespace memory was overwritten: make a new namespace",
+	return pasid_fail(-ENOTRECOVERABLE, PASID_WHY("the namespace memory was overwritten: make a new namespace"),
 			  "PASID %s: lock (%s)", what, strerror(err));
 }
 
@@ -278,7 +278,7 @@ rte_pasid_space_info(struct rte_pasid_space *space, struct rte_pasid_space_info 
 	int ret;
 
 	if (info == NULL)
-		return pasid_fail(-EINVAL, "NULL info", "PASID namespace info");
+		return pasid_fail(-EINVAL, PASID_WHY("NULL info"), "PASID namespace info");
 	ret = pasid_enter(space, "namespace info");
 	if (ret < 0)
 		return ret;
@@ -402,7 +402,7 @@ rte_pasid_space_audit(struct rte_pasid_space *space)
 		diff = pasid_derive(space, false) + (space->pending.op != PASID_OP_NONE);
 	pasid_unlock(space);
 	if (diff != 0)
-		return pasid_fail(-EUCLEAN, "the namespace memory was written outside this library",
+		return pasid_fail(-EUCLEAN, PASID_WHY("the namespace memory was written outside this library"),
 				  "PASID namespace audit: %u differences", diff);
 	return 0;
 }
@@ -421,12 +421,12 @@ pasid_set_width(struct rte_pasid_space *s, unsigned int width, bool narrow)
 	cur = s->width;
 	old = 1u << cur;
 	if (!rte_pasid_width_valid(width))
-		ret = pasid_fail(-EINVAL, "a width is 1 to 20 bits", "PASID %s %u", what, width);
+		ret = pasid_fail(-EINVAL, PASID_WHY("a width is 1 to 20 bits"), "PASID %s %u", what, width);
 	else if (width > s->max_width && !narrow)
-		ret = pasid_fail(-ERANGE, "the namespace was made narrower: make a wider one",
+		ret = pasid_fail(-ERANGE, PASID_WHY("the namespace was made narrower: make a wider one"),
 				 "PASID %s %u (at most %u)", what, width, s->max_width);
 	else if (width < cur && pasid_count(s, 1u << width, old - 1, PASID_COUNT_ALLOCATED))
-		ret = pasid_fail(-EBUSY, "PASIDs above the new width are allocated: free them first",
+		ret = pasid_fail(-EBUSY, PASID_WHY("PASIDs above the new width are allocated: free them first"),
 				 "PASID %s %u -> %u", what, cur, width);
 	else if (width < cur || !narrow)
 		s->width = width;
