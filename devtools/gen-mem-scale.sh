@@ -12,7 +12,8 @@
 #   BUILD_DIR  default build (built with DPDK)
 #   --from LOG make the figures from a saved run of the benchmark (no guest)
 #   --repeat N repetitions per size and path (default 3)
-# Extra benchmark options go in BENCH_ARGS (e.g. BENCH_ARGS='--sizes 1024,2048').
+# Extra benchmark options go in BENCH_ARGS (e.g. BENCH_ARGS='--sizes 1024,2048');
+# GEN_NOTE is added to the kept copy's header line.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,9 +40,15 @@ if [ -z "$from" ]; then
 		--env LD_PRELOAD="$lib" -- "$bench" --repeat "$repeat" --compare-addr \
 		--eal "--in-memory --single-file-segments" ${BENCH_ARGS:-} | tee "$log"
 	grep -q '^RATIO' "$log" || { echo "gen-mem-scale: the benchmark printed no RATIO lines (see above)" >&2; exit 1; }
-	cp "$log" "$out"
-elif [ "$from" != "$out" ]; then
-	cp "$from" "$out"
+	from=$log
+fi
+# The kept copy: without the children's EAL chatter ("#   ...").
+if [ "$from" != "$out" ]; then
+	{
+		echo '# SPDX-License-Identifier: BSD-3-Clause'
+		echo "# devtools/gen-mem-scale.sh, $(date -u +%Y-%m-%d)${GEN_NOTE:+ ($GEN_NOTE)}"
+		grep -v -e '^#   ' -e '^build-guest-kernel:' -e '^# SPDX' -e '^# devtools/gen-mem-scale' "$from"
+	} >"$out"
 fi
 python3 "$top/devtools/mem_scale_report.py" "$out" "$top/doc/guides/mem_scale.svg" \
 	"$top/doc/guides/mem_scale.rst" "$top/README.md"

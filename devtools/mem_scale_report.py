@@ -43,6 +43,27 @@ def parse(path):
     return data, ratios, header
 
 
+def ratios_from_data(data, sizes):
+    """RATIO lines as bench_mem_scale prints them, for a log cut short."""
+    out = []
+    for size in sizes:
+        for ph in ("start", "grow", "free"):
+            for metric in ("wall_ms", "reqs", "req_ms", "req_cpu_ms"):
+                for b, tag in (("type1", "RATIO"), ("iommufd-addr", "RATIO_FILE")):
+                    x = data.get((size, "iommufd", ph), {}).get(metric, [])
+                    y = data.get((size, b, ph), {}).get(metric, [])
+                    r = sorted(p / q for p, q in zip(x, y) if q > 0)
+                    if not r:
+                        continue
+                    note = "; 1 inside the spread: no difference measured" \
+                        if metric != "reqs" and r[0] <= 1 <= r[-1] else ""
+                    out.append("%s size=%dMiB %s_%s %.3f [%.3f..%.3f] (iommufd %.3f, %s %.3f, "
+                               "medians of %d%s; computed from the DATA lines)" % (
+                                   tag, size, ph, metric, statistics.median(r), r[0], r[-1],
+                                   statistics.median(x), b, statistics.median(y), len(r), note))
+    return out
+
+
 def med(data, size, mode, phase, metric):
     v = data.get((size, mode, phase), {}).get(metric)
     return statistics.median(v) if v else None
@@ -116,7 +137,9 @@ def svg_plot(data, sizes, modes, path):
               ("free", "req_ms", "heap free: time in unmap requests (ms)", False)]
     pw, ph, ml, mt, mb = 300, 220, 55, 30, 40
     width, height = pw * len(panels), ph + 40
-    s = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+    s = ['<!-- SPDX-License-Identifier: BSD-3-Clause -->',
+         '<!-- written by devtools/gen-mem-scale.sh (mem_scale_report.py) -->',
+         '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
          'font-family="sans-serif" font-size="11">' % (width, height),
          '<rect width="100%" height="100%" fill="white"/>']
     import math
@@ -186,6 +209,8 @@ def main():
     data, ratios, header = parse(log)
     sizes = sorted({k[0] for k in data})
     modes = [m for m in MODES if any(k[1] == m for k in data)]
+    if not ratios:
+        ratios = ratios_from_data(data, sizes)
     svg_plot(data, sizes, modes, svg)
     lines = ["", "Run: %s." % header, ""] + rst_table(table_rows(data, sizes, modes)) + \
         ["", "Ratios iommufd over type1 (``RATIO``; ``RATIO_FILE``: the adapter over itself "

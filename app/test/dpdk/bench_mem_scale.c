@@ -35,7 +35,8 @@
  *
  *   run-vm.sh --mem 10240 --hugepages 4160 --env LD_PRELOAD=<adapter> --
  *       bench_mem_scale [--sizes 1024,2048,4096,8192] [--repeat 3]
- *       [--eal "--single-file-segments"] [--phases start,grow] [--compare-addr]
+ *       [--eal "EAL OPTIONS" (default "--in-memory")] [--phases start,grow]
+ *       [--compare-addr] [--per-page]
  *
  * --per-page grows the heap without --match-allocations: every mode maps
  * one page per request then (iommufd_mem.c).
