@@ -34,6 +34,9 @@
  *       itself, with injected failures (KIND: device, or init), so that a
  *       secondary's error paths run for real. Replies carry descriptors of
  *       /dev/zero, which the secondary must close.
+ *   lifecycle_app EAL-ARGS --proc-type=secondary -- pasid-peer
+ *       Secondary: take three PASIDs from the primary's namespace (through
+ *       the preloaded adapter) and wait to be killed.
  *   lifecycle_app --probe-free BDF
  *       No EAL: exit status 0 when the device can be bound in a new iommufd.
  *   lifecycle_app EAL-ARGS --proc-type=secondary -- ipc-faults --fault KIND
@@ -42,6 +45,7 @@
  *       /dev/zero descriptor may remain.
  */
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -699,6 +703,33 @@ probe_free(const char *bdf)
 	return 0;
 }
 
+/*
+ * Secondary: take three PASIDs from the shared namespace through the
+ * preloaded adapter, then wait to be killed.
+ */
+static int
+pasid_peer(void)
+{
+	int (*alloc)(uint32_t *) =
+		(int (*)(uint32_t *))dlsym(RTLD_DEFAULT, "rte_bus_iommufd_pasid_alloc");
+	uint32_t pasid;
+	int i, ret;
+
+	if (alloc == NULL)
+		die("rte_bus_iommufd_pasid_alloc not found: preload the adapter");
+	for (i = 0; i < 3; i++) {
+		ret = alloc(&pasid);
+		if (ret != 0)
+			die("PASID allocation: %s", strerror(-ret));
+		printf("LC pasid %u\n", pasid);
+	}
+	printf("LC holding\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -727,6 +758,8 @@ main(int argc, char **argv)
 		return fake_primary(argc - 2, argv + 2);
 	if (strcmp(mode, "ipc-faults") == 0)
 		return ipc_faults();
+	if (strcmp(mode, "pasid-peer") == 0)
+		return pasid_peer();
 	die("unknown mode %s", mode);
 	return 1;
 }

@@ -112,7 +112,7 @@ space_get(void)
 		/* Values valid on every device that may use them. */
 		if (ret == 0)
 			ret = rte_pasid_space_narrow(pasid_space, width);
-		if (ret == 0)
+		if (ret >= 0)
 			IFB_LOG(DEBUG, "PASID namespace of %d bits (the narrowest PASID-capable device)",
 				width);
 	} else if (mz == NULL) {

@@ -719,32 +719,32 @@ dma_common(bool map, int container_fd, uint64_t vaddr, uint64_t iova, uint64_t l
 	return 0;
 }
 
-int
-rte_vfio_container_dma_map(int container_fd, uint64_t vaddr, uint64_t iova,
-		uint64_t len)
+/* Both calls: EAL's in type1 mode, ENODEV when no mode could be decided. */
+static int
+dma_route(bool map, int container_fd, uint64_t vaddr, uint64_t iova, uint64_t len)
 {
 	int ret = route();
 
 	if (ret > 0)
-		return ifb.real.container_dma_map(container_fd, vaddr, iova, len);
+		return (map ? ifb.real.container_dma_map : ifb.real.container_dma_unmap)
+			(container_fd, vaddr, iova, len);
 	if (ret < 0) {
 		rte_errno = ENODEV;
 		return -1;
 	}
-	return dma_common(true, container_fd, vaddr, iova, len);
+	return dma_common(map, container_fd, vaddr, iova, len);
+}
+
+int
+rte_vfio_container_dma_map(int container_fd, uint64_t vaddr, uint64_t iova,
+		uint64_t len)
+{
+	return dma_route(true, container_fd, vaddr, iova, len);
 }
 
 int
 rte_vfio_container_dma_unmap(int container_fd, uint64_t vaddr, uint64_t iova,
 		uint64_t len)
 {
-	int ret = route();
-
-	if (ret > 0)
-		return ifb.real.container_dma_unmap(container_fd, vaddr, iova, len);
-	if (ret < 0) {
-		rte_errno = ENODEV;
-		return -1;
-	}
-	return dma_common(false, container_fd, vaddr, iova, len);
+	return dma_route(false, container_fd, vaddr, iova, len);
 }
