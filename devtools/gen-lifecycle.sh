@@ -20,7 +20,7 @@ rows=$(mktemp)
 trap 'rm -f "$rows"' EXIT
 
 run() { # run-vm options... -- group
-	"$top/buildtools/vm/run-vm.sh" --timeout 1100 "$@" | tee /dev/stderr | grep '^LCROW|' >>"$rows"
+	"$top/buildtools/vm/run-vm.sh" --timeout 1100 "$@" | tee /dev/stderr | sed -n 's/^# LCROW|/LCROW|/p' >>"$rows"
 }
 run -- "$top/app/test/dpdk/lifecycle.sh" --lib "$lib" --app "$app" basic
 run --hotplug -- "$top/app/test/dpdk/lifecycle.sh" --lib "$lib" --app "$app" hotplug

@@ -6,7 +6,8 @@
 # meson: vm-lifecycle, vm-lifecycle-hotplug, vm-lifecycle-fallback; the
 # table of doc/guides/lifecycle.rst comes from its rows:
 # devtools/gen-lifecycle.sh). Each scenario checks what it claims and
-# prints one row "LCROW|scenario|result|DMA faults|descriptors|left".
+# prints one row "# LCROW|scenario|result|DMA faults|descriptors|left" (a
+# TAP comment).
 #
 # Usage: lifecycle.sh --lib ADAPTER.so --app lifecycle_app [--check DOC]
 #                     [--testpmd PATH] GROUP...
@@ -94,7 +95,7 @@ left_check() {
 }
 
 row() {
-	echo "LCROW|$1|$2|$3|$4|$5"
+	echo "# LCROW|$1|$2|$3|$4|$5"
 	if [ -n "$doc" ] && ! grep -qF "\"$1\", \"$2\", \"$3\", \"$4\", \"$5\"" "$doc"; then
 		echo "# this row is not in $doc (regenerate it: devtools/gen-lifecycle.sh):"
 		echo "#   \"$1\", \"$2\", \"$3\", \"$4\", \"$5\""

@@ -57,7 +57,8 @@
 #   no-msi-isolation         (an IOMMU without interrupt remapping: QEMU's
 #                            AMD-Vi) auto mode: the adapter's bind of the
 #                            first port is refused (EPERM) and it says why
-#                            in one line naming the cure; testpmd probes no
+#                            in one line naming the cure and type1's own
+#                            switch (off: no fallback); testpmd probes no
 #                            port. Then MSI isolation is waived for the
 #                            cases that follow (iommufd and vfio_iommu_type1
 #                            allow_unsafe_interrupts=1), saying so
@@ -616,15 +617,16 @@ run_no_msi_case() {
 	(echo quit | exec_dpdk "$testpmd" -l 0-1 -n 1 --in-memory -a 0000:00:02.0 \
 		-a 0000:00:03.0 -- -i) > "$log" 2>&1
 	echo "# testpmd without MSI isolation: exit status $?"
-	# Auto mode: iommufd refused, the adapter says why and hands over to
-	# EAL's type1 container, which the kernel refuses as well.
-	line=$(grep -m1 -F "BUS_IOMMUFD: RTE_IOMMUFD_MODE=auto: using the legacy VFIO type1 container of EAL instead: 0000:00:02.0: iommufd cannot serve it: VFIO_DEVICE_BIND_IOMMUFD 0000:00:02.0 (vfio0) to iommufd" "$log")
+	# Auto mode: iommufd refused; the adapter says why, and that the legacy
+	# type1 path would refuse it too (its own switch is off), so it does
+	# not hand the process over.
+	line=$(grep -m1 -F "BUS_IOMMUFD: 0000:00:02.0: cannot be used over iommufd: VFIO_DEVICE_BIND_IOMMUFD 0000:00:02.0 (vfio0) to iommufd" "$log")
 	case "$line" in
-	*": EPERM (the platform cannot isolate MSIs: enable interrupt remapping (CONFIG_IRQ_REMAP) or load iommufd with allow_unsafe_interrupts=1)") ;;
-	*) why="no adapter line naming the refused bind (EPERM) and its cure"; return 1 ;;
+	*": EPERM (the platform cannot isolate MSIs: enable interrupt remapping (CONFIG_IRQ_REMAP) or load iommufd with allow_unsafe_interrupts=1) (the legacy type1 path would refuse it too: vfio_iommu_type1.allow_unsafe_interrupts is off)") ;;
+	*) why="no adapter line naming the refused bind (EPERM), its cure and type1's switch"; return 1 ;;
 	esac
 	echo "# $line"
-	grep -m2 -E 'EAL: 0000:00:0[23].0 failed to select IOMMU type' "$log" | sed 's/^/# /'
+	grep -m2 -E 'EAL: Requested device 0000:00:0[23].0 cannot be used' "$log" | sed 's/^/# /'
 	dmesg | grep -m1 -i 'interrupt remapping support' | sed 's/^/# dmesg: /'
 	grep -q 'No probed ethernet devices' "$log" || { why="testpmd probed ports although every bind was refused"; return 1; }
 	echo "# waiving MSI isolation for the cases that follow (iommufd and vfio_iommu_type1 allow_unsafe_interrupts=1): this IOMMU gives the guest no interrupt remapping"

@@ -25,7 +25,8 @@ for m in iommufd vfio_iommu_type1; do
 	[ -w "$p" ] || fail "$p missing (CONFIG_IOMMUFD / CONFIG_VFIO_IOMMU_TYPE1 not built in?)"
 	[ "$(cat "$p")" = N ] || fail "$p is already $(cat "$p"): the waiver must be this script's alone"
 done
-echo "# MSI isolation waived (iommufd and vfio_iommu_type1 allow_unsafe_interrupts=1) because the guest kernel said: ${line#*] }"
+# On stderr: PROGRAM's TAP must start its standard output.
+echo "# MSI isolation waived (iommufd and vfio_iommu_type1 allow_unsafe_interrupts=1) because the guest kernel said: ${line#*] }" >&2
 for m in iommufd vfio_iommu_type1; do
 	echo 1 >/sys/module/$m/parameters/allow_unsafe_interrupts ||
 		fail "cannot set $m allow_unsafe_interrupts"
