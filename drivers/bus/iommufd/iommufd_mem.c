@@ -171,6 +171,8 @@ run_map(struct run *r, uint64_t *io)
 						RTE_IOMMUFD_MAP_FIXED_IOVA | RTE_IOMMUFD_MAP_RW);
 		if (ret != -EOPNOTSUPP && ret != -EINVAL)
 			return ret;
+		IFB_LOG(DEBUG, "the kernel refused IOMMU_IOAS_MAP_FILE for DPDK memory (fd %d, offset 0x%" PRIx64 ": %s): this run and later ones are mapped by address",
+			r->fd, r->off, rte_iommufd_last_error());
 		use_map_file = 0;
 		*io = r->iova;
 	}
