@@ -1,47 +1,52 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Regenerate the DPDK memory scaling figures: run bench_mem_scale
-# (app/test/dpdk/bench_mem_scale.c: 1, 2, 4 and 8 GiB, iommufd and type1
-# alternating, and the adapter without IOMMU_IOAS_MAP_FILE) in a 10 GiB
-# guest with 4160 hugepages, keep its output in doc/guides/mem_scale.txt,
-# and write the plot (doc/guides/mem_scale.svg), the generated part of
-# doc/guides/mem_scale.rst and the figures in README.md from it.
+# Regenerate the DPDK memory scaling figures: run the benchmark
+# vm-dpdk-mem-scale (meson test --benchmark; app/test/dpdk/bench_mem_scale.c:
+# 1, 2, 4 and 8 GiB, iommufd and type1 alternating, and the adapter without
+# IOMMU_IOAS_MAP_FILE, in a 10 GiB guest with 4160 hugepages), keep its
+# output in doc/guides/mem_scale.txt, and write the plot
+# (doc/guides/mem_scale.svg), the generated part of doc/guides/mem_scale.rst
+# and the figures in README.md from it.
 #
-# Usage: devtools/gen-mem-scale.sh [--from LOG] [--repeat N] [BUILD_DIR]
-#   BUILD_DIR  default build (built with DPDK)
-#   --from LOG make the figures from a saved run of the benchmark (no guest)
-#   --repeat N repetitions per size and path (default 3)
-# Extra benchmark options go in BENCH_ARGS (e.g. BENCH_ARGS='--sizes 1024,2048');
+# Usage: devtools/gen-mem-scale.sh [--from LOG] [BUILD_DIR]
+#   BUILD_DIR  default build (configured with DPDK)
+#   --from LOG make the figures from a saved run (no guest): the benchmark's
+#              output, or meson's JSON log of a run (meson-logs/*.json)
 # GEN_NOTE is added to the kept copy's header line.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 from=
-repeat=3
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--from) from=$(readlink -f "$2"); shift 2 ;;
-	--repeat) repeat=$2; shift 2 ;;
 	-h|--help) sed -n '3,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
 out=$top/doc/guides/mem_scale.txt
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 if [ -z "$from" ]; then
 	build=$(readlink -f "${1:-$top/build}")
-	lib=$build/drivers/bus/iommufd/librte_bus_iommufd.so
-	bench=$build/app/test/dpdk/bench_mem_scale
-	[ -f "$lib" ] && [ -x "$bench" ] || { echo "gen-mem-scale: build $build first (ninja -C $build)" >&2; exit 1; }
-	log=$(mktemp)
-	trap 'rm -f "$log"' EXIT
-	# shellcheck disable=SC2086
-	"$top/buildtools/vm/run-vm.sh" --mem 10240 --hugepages 4160 --timeout 7000 \
-		--env LD_PRELOAD="$lib" -- "$bench" --repeat "$repeat" --compare-addr \
-		--eal "--in-memory --single-file-segments" ${BENCH_ARGS:-} | tee "$log"
-	grep -q '^RATIO' "$log" || { echo "gen-mem-scale: the benchmark printed no RATIO lines (see above)" >&2; exit 1; }
-	from=$log
+	[ -f "$build/build.ninja" ] || { echo "gen-mem-scale: configure $build first (meson setup $build -Ddpdk=enabled)" >&2; exit 1; }
+	# The command line is meson's (app/test/dpdk/meson.build): one home.
+	meson test -C "$build" --benchmark --logbase mem_scale --print-errorlogs vm-dpdk-mem-scale ||
+		echo "gen-mem-scale: the benchmark failed (see above); figures from what it printed" >&2
+	from=$build/meson-logs/mem_scale.json
 fi
+case "$from" in
+*.json)
+	python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+	d = json.loads(line)
+	if d.get("name") == "vm-dpdk-mem-scale":
+		sys.stdout.write(d.get("stdout") or "")' "$from" >"$log"
+	from=$log ;;
+esac
+grep -q '^# DATA' "$from" || { echo "gen-mem-scale: no '# DATA' lines in the benchmark's output" >&2; exit 1; }
+grep -q '^RATIO' "$from" || echo "gen-mem-scale: no RATIO lines (a run cut short): ratios computed from the DATA lines" >&2
 # The kept copy: without the children's EAL chatter ("#   ...").
 if [ "$from" != "$out" ]; then
 	{
