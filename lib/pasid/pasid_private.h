@@ -6,8 +6,7 @@
 #define _PASID_PRIVATE_H_
 
 /*
- * Layout of a PASID namespace and the helpers the library's files share.
- * Not installed; white-box tests include it.
+ * Layout of a PASID namespace. Not installed; white-box tests include it.
  *
  * Memory, every reference an offset from the start of the namespace:
  *
@@ -20,13 +19,12 @@
  *                            PASID_V_NONE or the owner slot 1..64
  *
  * The truth is value[], the width, the owner slots and the pending range
- * update. taken[], room[], the counters and the search hint are derived
- * from it (pasid_derive()). An allocation or a free changes the truth
- * with one byte store; a reserve, an unreserve or an owner's release
- * first records itself in pending, then changes the bytes, then clears
- * pending. When a holder of the lock dies, the next locker (EOWNERDEAD)
- * rebuilds the derived data and redoes the pending update: every call
- * happens completely or not at all.
+ * update; taken[], room[], the counters and the search hint are derived
+ * from it. An allocation or a free changes the truth with one byte store;
+ * a reserve, an unreserve or an owner's release first records itself in
+ * pending, then changes the bytes, then clears pending. The next locker
+ * after a dead holder (EOWNERDEAD) rebuilds the derived data and redoes
+ * the pending update: every call happens completely or not at all.
  */
 
 #include <pthread.h>
@@ -34,11 +32,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ifd_messages.h"
 #include "rte_pasid.h"
-
-#define PASID_HIDDEN __attribute__((visibility("hidden")))
-#define PASID_LIKELY(x) __builtin_expect(!!(x), 1)
 
 /* "PASIDSP1": kept across versions, so that an older namespace gets -EPROTO */
 #define PASID_MAGIC UINT64_C(0x3150534449534150)
@@ -125,121 +119,7 @@ pasid_value(struct rte_pasid_space *s)
 	return (uint8_t *)((uintptr_t)s + s->value_off);
 }
 
-/* The value[] byte of an owner's allocations; owner checked by the caller. */
-static inline uint8_t
-pasid_code(unsigned int owner)
-{
-	return owner == RTE_PASID_OWNER_NONE ? PASID_V_NONE : (uint8_t)owner;
-}
-
-static inline bool
-pasid_is_allocated(uint8_t b)
-{
-	return b != PASID_V_FREE && b != PASID_V_RES;
-}
-
-/* Lock held: an owner an allocation may name. */
-static inline bool
-pasid_owner_ok(const struct rte_pasid_space *s, unsigned int owner)
-{
-	return owner == RTE_PASID_OWNER_NONE ||
-		(owner <= RTE_PASID_OWNER_MAX && s->owners[owner - 1].used);
-}
-
-/* Lock held, @p p free and below 2^width: allocate it (byte @p code). */
-static inline void
-pasid_take(struct rte_pasid_space *s, uint32_t p, uint8_t code)
-{
-	uint64_t *w = pasid_taken(s) + (p >> 6);
-
-	pasid_value(s)[p] = code;
-	*w |= UINT64_C(1) << (p & 63);
-	if (*w == UINT64_MAX)
-		pasid_room(s)[p >> 12] &= ~(UINT64_C(1) << ((p >> 6) & 63));
-	s->allocated++;
-	if (code != PASID_V_NONE)
-		s->owners[code - 1].count++;
-}
-
-/* Lock held, @p p allocated: make it free. */
-static inline void
-pasid_give(struct rte_pasid_space *s, uint32_t p)
-{
-	uint8_t *b = pasid_value(s) + p;
-
-	if (*b != PASID_V_NONE)
-		s->owners[*b - 1].count--;
-	*b = PASID_V_FREE;
-	pasid_taken(s)[p >> 6] &= ~(UINT64_C(1) << (p & 63));
-	pasid_room(s)[p >> 12] |= UINT64_C(1) << ((p >> 6) & 63);
-	if ((p >> 12) < s->hint)
-		s->hint = p >> 12;
-	s->allocated--;
-}
-
-/*
- * Record the message of a failure for rte_pasid_last_error():
- * "<what>: <ERRNO> (<hint>)", the hint a reason the user can act on,
- * written PASID_WHY("..."). Evaluates to @p err (a negative errno). The
- * format and the reasons are declared for doc/guides/messages.rst
- * (ifd_messages.h). (pasid_space.c)
- */
-#define pasid_fail(err, hint, ...) __extension__ ({ \
-	IFD_NOTE("lib/pasid", "fail:ERR", IFD_NOTE_FMT(__VA_ARGS__)); \
-	pasid_fail_msg(err, hint, __VA_ARGS__); \
-})
-#define PASID_WHY(text) __extension__ ({ IFD_NOTE("lib/pasid", "reason", text); text; })
-PASID_HIDDEN int pasid_fail_msg(int err, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/*
- * Check the namespace and take its lock (after a dead holder, rebuild the
- * derived data and finish its update): 0, or a negative errno with the
- * message "PASID <what>: ..." recorded. (pasid_space.c)
- */
-PASID_HIDDEN int pasid_enter(struct rte_pasid_space *s, const char *what);
-
-static inline void
-pasid_unlock(struct rte_pasid_space *s)
-{
-	pthread_mutex_unlock(&s->lock);
-}
-
-enum pasid_count {
-	PASID_COUNT_ALLOCATED,
-	PASID_COUNT_RESERVED,
-};
-
-/* Lock held: the allocated or reserved values of [first, last]. */
-PASID_HIDDEN uint32_t pasid_count(struct rte_pasid_space *s, uint32_t first,
-		uint32_t last, enum pasid_count what);
-
-/*
- * Lock held: compare the derived data with what the truth implies; with
- * @p fix, rewrite it (and turn bytes naming an unused owner slot into
- * PASID_V_NONE: those values stay allocated). Returns the number of
- * differences. (pasid_space.c)
- */
-PASID_HIDDEN uint32_t pasid_derive(struct rte_pasid_space *s, bool fix);
-
-/* Lock held: recompute taken[] and room[] for the values [first, last]. */
-PASID_HIDDEN void pasid_refresh(struct rte_pasid_space *s, uint32_t first,
-		uint32_t last);
-
-/* Lock held: carry out s->pending, then clear it. (pasid_alloc.c) */
-PASID_HIDDEN uint32_t pasid_apply(struct rte_pasid_space *s);
-
-/*
- * Lock held: free the PASIDs of the owners of @p mask (bit i: owner i + 1)
- * and release their slots, as one pending update. (pasid_alloc.c)
- */
-PASID_HIDDEN uint32_t pasid_release(struct rte_pasid_space *s, uint64_t mask);
-
-/*
- * For white-box tests only: take and release the namespace lock, e.g. to
- * die while holding it.
- */
+/* For white-box tests only: take the namespace lock, e.g. to die holding it. */
 void rte_pasid_internal_lock(struct rte_pasid_space *space);
-void rte_pasid_internal_unlock(struct rte_pasid_space *space);
 
 #endif /* _PASID_PRIVATE_H_ */

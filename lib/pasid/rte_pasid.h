@@ -8,61 +8,51 @@
 /**
  * @file
  * PASID allocator: hands out Process Address Space IDs from a namespace
- * [1, 2^width - 1], width 1..20.
+ * [1, 2^width - 1], width 1..20. The kernel lets userspace choose the PASID
+ * it attaches an address space to; this library keeps track of which
+ * values are in use. PASID 0 is the RID's (requests without PASID) and is
+ * never handed out.
  *
- * The kernel lets userspace choose the PASID it attaches an address space
- * to; this library keeps track of which values are in use. PASID 0 is the
- * RID's (requests without PASID) and is never handed out.
+ * A namespace lives in memory the caller provides and holds no pointers,
+ * so that several processes (a DPDK primary and its secondaries) can map
+ * it, at any address, and use it through rte_pasid_space_attach().
+ * rte_pasid_space_create() allocates a process-private one.
  *
- * A namespace (struct rte_pasid_space) lives in memory the caller provides,
- * so that it can sit in memory shared by several processes (a DPDK primary
- * and its secondaries): it holds no pointers, only offsets, and every
- * process that maps it (at any address) uses it through
- * rte_pasid_space_attach(). Single-process users may let the library
- * allocate it with rte_pasid_space_create().
+ * Each value is free, allocated (to an owner) or reserved (never handed
+ * out: for PASIDs managed elsewhere). rte_pasid_alloc() returns the lowest
+ * free value, whoever the owner.
  *
- * Each value is free, allocated (to an owner) or reserved. Reserved values
- * are never handed out: use them for PASIDs managed elsewhere.
- * rte_pasid_alloc() returns the lowest free value, whoever the owner.
+ * A PASID valid on several devices must fit the narrowest of them: create
+ * the namespace with the widest width it may ever need, then keep its width
+ * at rte_pasid_shared_width() of its members, with rte_pasid_space_narrow()
+ * when a device joins and rte_pasid_space_set_width() when one leaves.
  *
- * Shared namespaces: a PASID valid on several devices must fit the
- * narrowest of them. Create the space with the widest width it may ever
- * need, then keep its width at rte_pasid_shared_width() of its members:
- * rte_pasid_space_narrow() when a device joins (refused while allocated
- * PASIDs would not fit), rte_pasid_space_set_width() when one leaves.
+ * An allocation records an owner, a slot from rte_pasid_owner_register()
+ * (a process: pid and start time), and only that owner may free it. A
+ * process that exits cleanly calls rte_pasid_owner_unregister(). When one
+ * dies without doing so, a surviving process detaches the dead process's
+ * PASIDs from the devices still open elsewhere (rte_pasid_next() lists the
+ * PASIDs with their owners; where only the dead process had the device
+ * file open, the kernel detached them), then calls
+ * rte_pasid_space_reclaim(), which frees the PASIDs of every owner whose
+ * process is gone and releases their slots. Allocations made with
+ * RTE_PASID_OWNER_NONE are never reclaimed.
  *
- * Owners and dead processes: an allocation records an owner, a slot
- * returned by rte_pasid_owner_register() for a process (pid and start
- * time, so that a recycled pid is not mistaken for the owner), and only
- * that owner may free it. A process that exits cleanly calls
- * rte_pasid_owner_unregister(), which frees its PASIDs. When a process
- * dies without doing so, a surviving process (e.g. the DPDK primary, on a
- * secondary's disconnection, or periodically):
- * -# detaches the dead process's PASIDs from devices whose file is still
- *    open in a surviving process (rte_pasid_next() lists the PASIDs with
- *    their owners); where only the dead process had the device file open,
- *    the kernel detached them when the file was closed;
- * -# calls rte_pasid_space_reclaim(), which frees the PASIDs of every
- *    owner whose process is gone (or whatever the given liveness callback
- *    decides) and releases their slots.
- * Allocations made with RTE_PASID_OWNER_NONE are never reclaimed.
+ * Every call is thread-safe and process-safe (not async-signal-safe): it
+ * takes a process-shared robust mutex in the namespace. When its holder
+ * died, the next caller rebuilds the derived data (bitmaps, counters) from
+ * the owner of each value and finishes the range update the holder was in
+ * (a reserve, an unreserve, an owner's release): every call takes effect
+ * completely or not at all. The processes sharing a namespace must be in
+ * one PID namespace (checked by rte_pasid_space_attach()), for the owners'
+ * liveness checks.
  *
- * Concurrency: every call is thread-safe and process-safe. Calls take a
- * process-shared robust mutex in the namespace. When its holder died, the
- * next caller rebuilds the namespace's derived data (bitmaps, counters)
- * from the owner of each value and finishes the range update the holder
- * was in (a reserve, an unreserve, an owner's release): every call
- * takes effect completely or not at all. All processes sharing a namespace
- * must be in the same PID namespace (checked by rte_pasid_space_attach()),
- * for the owners' liveness checks. The calls are not async-signal-safe.
- *
- * Conventions: every function returning int returns a non-negative value
- * on success and a negative errno on failure, and a failure records a
- * message for rte_pasid_last_error(). Nothing is printed. Besides the
- * errnos listed per function, a call that takes the lock returns
- * -ENOTRECOVERABLE if the lock cannot be taken (its memory was
- * overwritten). No kernel objects are touched; the library makes no ioctl
- * and has no DPDK dependency.
+ * Every function returning int returns a non-negative value on success and
+ * a negative errno on failure; a failure records a message for
+ * rte_pasid_last_error(). Nothing is printed. Besides the errnos listed,
+ * a call that takes the lock returns -ENOTRECOVERABLE if it cannot (its
+ * memory was overwritten), and -EINVAL for a NULL namespace. The library
+ * makes no ioctl and has no DPDK dependency.
  */
 
 #include <stdbool.h>
@@ -76,16 +66,12 @@ extern "C" {
 
 /** The RID's PASID (requests without PASID); never handed out. */
 #define RTE_PASID_RID 0u
-
 /** Smallest namespace width, in bits. */
 #define RTE_PASID_WIDTH_MIN 1u
-
 /** Largest namespace width, in bits (PCIe Max PASID Width is at most 20). */
 #define RTE_PASID_WIDTH_MAX 20u
-
 /** Number of owner slots of a namespace; owners are numbered 1..this. */
 #define RTE_PASID_OWNER_MAX 64u
-
 /** Owner of allocations that no process owns (never reclaimed). */
 #define RTE_PASID_OWNER_NONE 0u
 
@@ -120,14 +106,11 @@ struct rte_pasid_owner_info {
 };
 
 /**
- * Liveness check of an owner, used by rte_pasid_space_reclaim().
+ * Liveness check of an owner, used by rte_pasid_space_reclaim(); called
+ * without the namespace lock held, it may call this library.
  *
- * Called without the namespace lock held; it may call this library.
- *
- * @param owner
- *   The owner slot.
- * @param arg
- *   The argument given to rte_pasid_space_reclaim().
+ * @param owner The owner slot.
+ * @param arg The argument given to rte_pasid_space_reclaim().
  * @return
  *   1 if the owner is alive, 0 if it is dead (its PASIDs are freed), or a
  *   negative errno to abort the reclaim.
@@ -140,33 +123,25 @@ typedef int (*rte_pasid_owner_alive_t)(const struct rte_pasid_owner_info *owner,
  *
  * @return
  *   "<what>: <ERRNO> (<reason>)", e.g. "PASID free 5 by owner 2: EPERM
- *   (allocated to owner 3: only its owner may free it)", or "" if no call
- *   of this thread has failed yet. Valid until the thread's next failing
- *   call.
+ *   (allocated to another owner: only its owner frees it)", or "" if no
+ *   call of this thread has failed yet. Valid until the thread's next
+ *   failing call.
  */
 const char *rte_pasid_last_error(void);
-
-/* ------------------------------------------------------------------ */
-/* Widths                                                              */
-/* ------------------------------------------------------------------ */
 
 /**
  * Tell whether a PASID width can be used for a namespace.
  *
- * @param width
- *   A width in bits, e.g. a device's max_pasid_log2.
- * @return
- *   true for 1..RTE_PASID_WIDTH_MAX.
+ * @param width A width in bits, e.g. a device's max_pasid_log2.
+ * @return true for 1..RTE_PASID_WIDTH_MAX.
  */
 bool rte_pasid_width_valid(unsigned int width);
 
 /**
  * The largest PASID of a width.
  *
- * @param width
- *   A width, 1..RTE_PASID_WIDTH_MAX.
- * @return
- *   2^width - 1, or -EINVAL for an invalid width.
+ * @param width A width, 1..RTE_PASID_WIDTH_MAX.
+ * @return 2^width - 1, or -EINVAL for an invalid width.
  */
 int rte_pasid_max(unsigned int width);
 
@@ -174,21 +149,14 @@ int rte_pasid_max(unsigned int width);
  * The width of a namespace shared by several devices: the smallest of
  * their widths.
  *
- * @param widths
- *   The devices' PASID widths.
- * @param n
- *   Number of entries in @p widths, at least 1.
+ * @param widths The devices' PASID widths.
+ * @param n Number of entries in @p widths, at least 1.
  * @return
- *   The smallest width, or a negative errno:
- *   - -EINVAL: @p widths is NULL, @p n is 0 or a width is above
- *     RTE_PASID_WIDTH_MAX;
- *   - -ENOTSUP: a width is 0 (a device without PASID support).
+ *   The smallest width, or -EINVAL (@p widths NULL, @p n 0, a width above
+ *   RTE_PASID_WIDTH_MAX), -ENOTSUP (a width is 0: a device without PASID
+ *   support).
  */
 int rte_pasid_shared_width(const unsigned int *widths, unsigned int n);
-
-/* ------------------------------------------------------------------ */
-/* Namespaces                                                          */
-/* ------------------------------------------------------------------ */
 
 /**
  * The memory a namespace needs: a header (owner slots, the lock) under
@@ -197,29 +165,22 @@ int rte_pasid_shared_width(const unsigned int *widths, unsigned int n);
  *
  * @param max_width
  *   The largest width the namespace will ever have, 1..RTE_PASID_WIDTH_MAX.
- * @return
- *   The size in bytes, or -EINVAL for an invalid width.
+ * @return The size in bytes, or -EINVAL for an invalid width.
  */
 ssize_t rte_pasid_space_size(unsigned int max_width);
 
 /**
  * Initialise a namespace in caller memory: all values free, width
- * @p max_width, no owner.
+ * @p max_width, no owner. The memory may be shared with other processes
+ * (MAP_SHARED), which then call rte_pasid_space_attach(); it must stay
+ * mapped while the namespace is used and is released by the caller.
  *
- * The memory may be shared with other processes (MAP_SHARED), which then
- * call rte_pasid_space_attach(). It must stay mapped while the namespace
- * is used and is released by the caller.
- *
- * @param mem
- *   The memory, aligned to 64 bytes (mmap and rte_memzone memory are).
- * @param len
- *   Bytes at @p mem, at least rte_pasid_space_size(@p max_width).
+ * @param mem The memory, aligned to 64 bytes (mmap and rte_memzone memory are).
+ * @param len Bytes at @p mem, at least rte_pasid_space_size(@p max_width).
  * @param max_width
  *   The largest width, 1..RTE_PASID_WIDTH_MAX; also the initial width.
- * @param flags
- *   Must be 0.
- * @param spacep
- *   Set to the namespace on success.
+ * @param flags Must be 0.
+ * @param spacep Set to the namespace on success.
  * @return
  *   0, or a negative errno:
  *   - -EINVAL: NULL @p mem or @p spacep, misaligned @p mem, invalid width,
@@ -235,20 +196,16 @@ int rte_pasid_space_init(void *mem, size_t len, unsigned int max_width,
  * Use a namespace that another process (or this one) initialised, e.g.
  * after mapping the same shared memory. Nothing is modified.
  *
- * @param mem
- *   The memory, mapped at any address.
- * @param len
- *   Bytes mapped at @p mem.
- * @param spacep
- *   Set to the namespace on success.
+ * @param mem The memory, mapped at any address.
+ * @param len Bytes mapped at @p mem.
+ * @param spacep Set to the namespace on success.
  * @return
  *   0, or a negative errno:
  *   - -EINVAL: NULL argument, @p mem not aligned to 64 bytes, no
  *     namespace at @p mem, @p len smaller than the namespace,
  *     inconsistent header;
- *   - -EPROTO: the namespace was made by an incompatible version of this
- *     library;
- *   - -EXDEV: it was made in another PID namespace (owners' pids would not
+ *   - -EPROTO: made by an incompatible version of this library;
+ *   - -EXDEV: made in another PID namespace (owners' pids would not
  *     match, so reclaim could free live owners' PASIDs).
  */
 int rte_pasid_space_attach(void *mem, size_t len,
@@ -259,10 +216,8 @@ int rte_pasid_space_attach(void *mem, size_t len,
  *
  * @param max_width
  *   The largest width, 1..RTE_PASID_WIDTH_MAX; also the initial width.
- * @param flags
- *   Must be 0.
- * @param spacep
- *   Set to the namespace on success.
+ * @param flags Must be 0.
+ * @param spacep Set to the namespace on success.
  * @return
  *   0, or -EINVAL (NULL @p spacep, invalid width, unknown flags), -ENOMEM,
  *   or an errno of rte_pasid_space_init().
@@ -272,23 +227,18 @@ int rte_pasid_space_create(unsigned int max_width, unsigned int flags,
 
 /**
  * Free a namespace made by rte_pasid_space_create(). Namespaces in caller
- * memory (rte_pasid_space_init()) are left alone: the caller releases the
- * memory.
+ * memory (rte_pasid_space_init()) are left alone.
  *
- * @param space
- *   The namespace, or NULL.
+ * @param space The namespace, or NULL.
  */
 void rte_pasid_space_free(struct rte_pasid_space *space);
 
 /**
  * Read the counters of a namespace.
  *
- * @param space
- *   The namespace.
- * @param info
- *   Filled on success.
- * @return
- *   0, or -EINVAL (NULL argument).
+ * @param space The namespace.
+ * @param info Filled on success.
+ * @return 0, or -EINVAL (NULL argument).
  */
 int rte_pasid_space_info(struct rte_pasid_space *space,
 		struct rte_pasid_space_info *info);
@@ -299,27 +249,22 @@ int rte_pasid_space_info(struct rte_pasid_space *space,
  * agree with them and with the width. Linear in 2^max_width; meant for
  * tests and for diagnosis.
  *
- * @param space
- *   The namespace.
- * @return
- *   0 if consistent, or -EINVAL (NULL @p space), -EUCLEAN (inconsistent).
+ * @param space The namespace.
+ * @return 0 if consistent, or -EINVAL (NULL @p space), -EUCLEAN (inconsistent).
  */
 int rte_pasid_space_audit(struct rte_pasid_space *space);
 
 /**
  * Make the namespace no wider than @p width, e.g. when a device of that
- * width joins a shared namespace. A narrower or equal namespace is left
- * as it is. Reservations above the new width are kept and come back when
- * the namespace is widened.
+ * width joins a shared namespace; a narrower or equal one is left as it
+ * is. Reservations above the new width are kept and come back when the
+ * namespace is widened.
  *
- * @param space
- *   The namespace.
- * @param width
- *   1..RTE_PASID_WIDTH_MAX.
+ * @param space The namespace.
+ * @param width 1..RTE_PASID_WIDTH_MAX.
  * @return
- *   The resulting width, or a negative errno:
- *   - -EINVAL: NULL @p space, invalid @p width;
- *   - -EBUSY: an allocated PASID is 2^@p width or above (nothing changed).
+ *   The resulting width, or -EINVAL (NULL @p space, invalid @p width),
+ *   -EBUSY (an allocated PASID is 2^@p width or above; nothing changed).
  */
 int rte_pasid_space_narrow(struct rte_pasid_space *space, unsigned int width);
 
@@ -327,45 +272,34 @@ int rte_pasid_space_narrow(struct rte_pasid_space *space, unsigned int width);
  * Set the width of the namespace, narrower or wider, e.g. to
  * rte_pasid_shared_width() of the remaining devices after one left.
  *
- * @param space
- *   The namespace.
- * @param width
- *   1..the max_width given at initialisation.
+ * @param space The namespace.
+ * @param width 1..the max_width given at initialisation.
  * @return
- *   0, or a negative errno:
- *   - -EINVAL: NULL @p space, invalid @p width;
- *   - -ERANGE: @p width is above the namespace's max_width;
- *   - -EBUSY: an allocated PASID is 2^@p width or above (nothing changed).
+ *   0, or -EINVAL (NULL @p space, invalid @p width), -ERANGE (@p width is
+ *   above max_width), -EBUSY (an allocated PASID is 2^@p width or above;
+ *   nothing changed).
  */
 int rte_pasid_space_set_width(struct rte_pasid_space *space, unsigned int width);
-
-/* ------------------------------------------------------------------ */
-/* PASIDs                                                              */
-/* ------------------------------------------------------------------ */
 
 /**
  * Allocate the lowest free PASID. Any owner may take any free value.
  *
- * @param space
- *   The namespace.
+ * @param space The namespace.
  * @param owner
  *   An owner from rte_pasid_owner_register(), or RTE_PASID_OWNER_NONE.
  * @return
- *   The PASID (1..2^width - 1), or a negative errno:
- *   - -EINVAL: NULL @p space, unregistered @p owner;
- *   - -ENOSPC: no value is free.
+ *   The PASID (1..2^width - 1), or -EINVAL (NULL @p space, unregistered
+ *   @p owner), -ENOSPC (no value is free).
  */
 int rte_pasid_alloc(struct rte_pasid_space *space, unsigned int owner);
 
 /**
  * Allocate a given PASID, e.g. one a guest chose.
  *
- * @param space
- *   The namespace.
+ * @param space The namespace.
  * @param owner
  *   An owner from rte_pasid_owner_register(), or RTE_PASID_OWNER_NONE.
- * @param pasid
- *   The value.
+ * @param pasid The value.
  * @return
  *   0, or a negative errno:
  *   - -EINVAL: NULL @p space, unregistered @p owner, @p pasid is 0;
@@ -379,13 +313,11 @@ int rte_pasid_alloc_value(struct rte_pasid_space *space, unsigned int owner,
 /**
  * Free a PASID allocated to @p owner.
  *
- * @param space
- *   The namespace.
+ * @param space The namespace.
  * @param owner
  *   The owner the PASID was allocated to (RTE_PASID_OWNER_NONE for
  *   allocations without owner).
- * @param pasid
- *   The value.
+ * @param pasid The value.
  * @return
  *   0, or a negative errno:
  *   - -EINVAL: NULL @p space, @p pasid is 0, unregistered @p owner;
@@ -402,12 +334,9 @@ int rte_pasid_free(struct rte_pasid_space *space, unsigned int owner,
  * rte_pasid_alloc_value() never hand them out. Values already reserved
  * stay so. Linear in the length of the range.
  *
- * @param space
- *   The namespace.
- * @param first
- *   First value, at least 1.
- * @param last
- *   Last value, at least @p first.
+ * @param space The namespace.
+ * @param first First value, at least 1.
+ * @param last Last value, at least @p first.
  * @return
  *   The number of values that became reserved, or a negative errno:
  *   - -EINVAL: NULL @p space, @p first is 0, @p last < @p first;
@@ -418,20 +347,17 @@ int rte_pasid_reserve(struct rte_pasid_space *space, uint32_t first,
 		uint32_t last);
 
 /**
- * Make the reserved values of [@p first, @p last] free. Allocated and
- * free values of the range are left as they are. Linear in the length of
- * the range.
+ * Make the reserved values of [@p first, @p last] free; allocated and free
+ * values of the range are left as they are. Linear in the length of the
+ * range.
  *
- * @param space
- *   The namespace.
- * @param first
- *   First value, at least 1.
- * @param last
- *   Last value, at least @p first.
+ * @param space The namespace.
+ * @param first First value, at least 1.
+ * @param last Last value, at least @p first.
  * @return
- *   The number of values that became free, or a negative errno:
- *   - -EINVAL: NULL @p space, @p first is 0, @p last < @p first;
- *   - -ERANGE: @p last is 2^width or above.
+ *   The number of values that became free, or -EINVAL (NULL @p space,
+ *   @p first is 0, @p last < @p first), -ERANGE (@p last is 2^width or
+ *   above).
  */
 int rte_pasid_unreserve(struct rte_pasid_space *space, uint32_t first,
 		uint32_t last);
@@ -439,17 +365,14 @@ int rte_pasid_unreserve(struct rte_pasid_space *space, uint32_t first,
 /**
  * The state of a value.
  *
- * @param space
- *   The namespace.
- * @param pasid
- *   The value; 0 is reported reserved.
+ * @param space The namespace.
+ * @param pasid The value; 0 is reported reserved.
  * @param owner
  *   If not NULL and the value is allocated, set to its owner
  *   (RTE_PASID_OWNER_NONE for none).
  * @return
- *   An enum rte_pasid_state value, or a negative errno:
- *   - -EINVAL: NULL @p space;
- *   - -ERANGE: @p pasid is 2^width or above.
+ *   An enum rte_pasid_state value, or -EINVAL (NULL @p space), -ERANGE
+ *   (@p pasid is 2^width or above).
  */
 int rte_pasid_state(struct rte_pasid_space *space, uint32_t pasid,
 		unsigned int *owner);
@@ -460,16 +383,12 @@ int rte_pasid_state(struct rte_pasid_space *space, uint32_t pasid,
  * Each call takes the lock; values allocated or freed between calls may
  * or may not be seen.
  *
- * @param space
- *   The namespace.
- * @param after
- *   Return a value above this one; 0 to start.
- * @param owner
- *   If not NULL, set to the owner of the returned value.
+ * @param space The namespace.
+ * @param after Return a value above this one; 0 to start.
+ * @param owner If not NULL, set to the owner of the returned value.
  * @return
- *   The smallest allocated PASID above @p after, or a negative errno:
- *   - -EINVAL: NULL @p space;
- *   - -ENOENT: there is none.
+ *   The smallest allocated PASID above @p after, or -EINVAL (NULL
+ *   @p space), -ENOENT (there is none).
  */
 int rte_pasid_next(struct rte_pasid_space *space, uint32_t after,
 		unsigned int *owner);
@@ -477,16 +396,10 @@ int rte_pasid_next(struct rte_pasid_space *space, uint32_t after,
 /**
  * The number of allocated PASIDs.
  *
- * @param space
- *   The namespace.
- * @return
- *   The count, or -EINVAL (NULL @p space).
+ * @param space The namespace.
+ * @return The count, or -EINVAL (NULL @p space).
  */
 int rte_pasid_count(struct rte_pasid_space *space);
-
-/* ------------------------------------------------------------------ */
-/* Owners and dead processes                                           */
-/* ------------------------------------------------------------------ */
 
 /**
  * Register a process as an owner of PASIDs. The slot records the pid and
@@ -494,15 +407,12 @@ int rte_pasid_count(struct rte_pasid_space *space);
  * read), so that a later process with the same pid is not taken for it.
  * A process may register several owners.
  *
- * @param space
- *   The namespace.
- * @param pid
- *   The process, or 0 for the calling process.
+ * @param space The namespace.
+ * @param pid The process, or 0 for the calling process.
  * @return
- *   The owner (1..RTE_PASID_OWNER_MAX), or a negative errno:
- *   - -EINVAL: NULL @p space, negative @p pid;
- *   - -ESRCH: no process @p pid;
- *   - -ENOSPC: all slots are in use.
+ *   The owner (1..RTE_PASID_OWNER_MAX), or -EINVAL (NULL @p space,
+ *   negative @p pid), -ESRCH (no process @p pid), -ENOSPC (all slots are
+ *   in use).
  */
 int rte_pasid_owner_register(struct rte_pasid_space *space, pid_t pid);
 
@@ -510,10 +420,8 @@ int rte_pasid_owner_register(struct rte_pasid_space *space, pid_t pid);
  * Free the PASIDs of an owner and release its slot, e.g. when its process
  * exits cleanly. Linear in 2^width when the owner holds PASIDs.
  *
- * @param space
- *   The namespace.
- * @param owner
- *   An owner from rte_pasid_owner_register().
+ * @param space The namespace.
+ * @param owner An owner from rte_pasid_owner_register().
  * @return
  *   The number of PASIDs freed, or -EINVAL (NULL @p space, unregistered
  *   @p owner).
@@ -523,14 +431,10 @@ int rte_pasid_owner_unregister(struct rte_pasid_space *space, unsigned int owner
 /**
  * Describe an owner slot.
  *
- * @param space
- *   The namespace.
- * @param owner
- *   An owner from rte_pasid_owner_register().
- * @param info
- *   Filled on success.
- * @return
- *   0, or -EINVAL (NULL argument, unregistered @p owner).
+ * @param space The namespace.
+ * @param owner An owner from rte_pasid_owner_register().
+ * @param info Filled on success.
+ * @return 0, or -EINVAL (NULL argument, unregistered @p owner).
  */
 int rte_pasid_owner_get(struct rte_pasid_space *space, unsigned int owner,
 		struct rte_pasid_owner_info *info);
@@ -542,34 +446,26 @@ int rte_pasid_owner_get(struct rte_pasid_space *space, unsigned int owner,
  * one recorded at registration (the pid was recycled). When nothing can be
  * read the owner is considered alive.
  *
- * @param owner
- *   The owner slot.
- * @param arg
- *   Unused.
- * @return
- *   1 (alive), 0 (dead), or -EINVAL (NULL @p owner).
+ * @param owner The owner slot.
+ * @param arg Unused.
+ * @return 1 (alive), 0 (dead), or -EINVAL (NULL @p owner).
  */
 int rte_pasid_owner_alive(const struct rte_pasid_owner_info *owner, void *arg);
 
 /**
- * Free the PASIDs of dead owners and release their slots.
+ * Free the PASIDs of dead owners and release their slots. The liveness of
+ * each registered owner is checked without the lock; then, under the
+ * lock, the PASIDs of the dead owners whose slots were not re-registered
+ * meanwhile are freed. Linear in 2^width when a dead owner holds PASIDs.
+ * Call it from a surviving process after detaching the dead process's
+ * PASIDs from the devices.
  *
- * The liveness of each registered owner is checked without holding the
- * lock; then, under the lock, the PASIDs of the dead owners whose slots
- * were not re-registered meanwhile are freed. Linear in 2^width when a
- * dead owner holds PASIDs. Call it from a surviving process after
- * detaching the dead process's PASIDs from the devices.
- *
- * @param space
- *   The namespace.
- * @param alive
- *   The liveness check, or NULL for rte_pasid_owner_alive().
- * @param arg
- *   Passed to @p alive.
+ * @param space The namespace.
+ * @param alive The liveness check, or NULL for rte_pasid_owner_alive().
+ * @param arg Passed to @p alive.
  * @return
- *   The number of PASIDs freed, or a negative errno:
- *   - -EINVAL: NULL @p space;
- *   - any negative value returned by @p alive (nothing changed).
+ *   The number of PASIDs freed, or -EINVAL (NULL @p space), or any
+ *   negative value returned by @p alive (nothing changed).
  */
 int rte_pasid_space_reclaim(struct rte_pasid_space *space,
 		rte_pasid_owner_alive_t alive, void *arg);
