@@ -38,26 +38,18 @@ bits(uint64_t v, unsigned int hi, unsigned int lo)
 	return (v >> lo) & (~0ull >> (63 - (hi - lo)));
 }
 
-static inline bool
-bit(uint64_t v, unsigned int n)
-{
-	return (v >> n) & 1;
-}
-
 static inline unsigned int
 min_u(unsigned int a, unsigned int b)
 {
 	return a < b ? a : b;
 }
 
-/* Keep the first problem found: it is usually the cause of the others. */
+/* A reserved encoding is @found: keep the first one, usually the cause of the others. */
 static void
-flag_invalid(bool *valid, const char **note, const char *why)
+reserved(const char **note, bool found, const char *why)
 {
-	if (*valid) {
-		*valid = false;
+	if (found && *note == NULL)
 		*note = why;
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -84,85 +76,30 @@ vtd_ss_iova_width(unsigned int mgaw, unsigned int sagaw)
 int
 rte_iommufd_vtd_caps_decode(uint64_t cap, uint64_t ecap, struct rte_iommufd_vtd_caps *out)
 {
+	const uint64_t regs[] = { [VTD_CAP] = cap, [VTD_ECAP] = ecap };
 	struct rte_iommufd_vtd_caps c;
 
 	if (out == NULL)
 		return -EINVAL;
-	memset(&c, 0, sizeof(c));
-	c.cap_reg = cap;
-	c.ecap_reg = ecap;
-	c.valid = true;
-
-	c.nd = (uint8_t)bits(cap, 2, 0);
+	ifd_cap_fields_read(IFD_CAPS_VTD, regs, &c, sizeof(c));
 	c.num_domains = 1u << (4 + 2 * c.nd);
-	c.afl = bit(cap, 3);
-	c.rwbf = bit(cap, 4);
-	c.plmr = bit(cap, 5);
-	c.phmr = bit(cap, 6);
-	c.cm = bit(cap, 7);
-	c.sagaw = (uint8_t)bits(cap, 12, 8);
-	c.agaw_39 = bit(c.sagaw, 1);
-	c.agaw_48 = bit(c.sagaw, 2);
-	c.agaw_57 = bit(c.sagaw, 3);
 	c.mgaw = (uint8_t)(bits(cap, 21, 16) + 1);
-	c.zlr = bit(cap, 22);
-	c.sslps = (uint8_t)bits(cap, 37, 34);
-	c.ss_2m = bit(c.sslps, 0);
-	c.ss_1g = bit(c.sslps, 1);
-	c.psi = bit(cap, 39);
-	c.mamv = (uint8_t)bits(cap, 53, 48);
-	c.fs1gp = bit(cap, 56);
-	c.pi = bit(cap, 59);
-	c.fs5lp = bit(cap, 60);
-	c.ecmds = bit(cap, 61);
-	c.esirtps = bit(cap, 62);
-	c.esrtps = bit(cap, 63);
-
-	c.coherent = bit(ecap, 0);
-	c.qi = bit(ecap, 1);
-	c.dt = bit(ecap, 2);
-	c.ir = bit(ecap, 3);
-	c.eim = bit(ecap, 4);
-	c.pt = bit(ecap, 6);
-	c.sc = bit(ecap, 7);
-	c.mts = bit(ecap, 25);
-	c.nest = bit(ecap, 26);
-	c.prs = bit(ecap, 29);
-	c.ers = bit(ecap, 30);
-	c.srs = bit(ecap, 31);
-	c.nwfs = bit(ecap, 33);
-	c.eafs = bit(ecap, 34);
-	c.pss = (uint8_t)bits(ecap, 39, 35);
-	c.pasid = bit(ecap, 40);
-	c.dit = bit(ecap, 41);
-	c.pds = bit(ecap, 42);
-	c.smts = bit(ecap, 43);
-	c.ssads = bit(ecap, 45);
-	c.ssts = bit(ecap, 46);
-	c.fsts = bit(ecap, 47);
-	c.smpwc = bit(ecap, 48);
-	c.rps = bit(ecap, 49);
-	c.pms = bit(ecap, 51);
-
 	c.pasid_width = (uint8_t)(c.pss + 1);
 	if (c.smts && c.fsts)
 		c.fs_iova_width = (uint8_t)((c.mgaw > 48 && c.fs5lp) ?
 					    min_u(57, c.mgaw) : min_u(48, c.mgaw));
 	c.ss_iova_width = vtd_ss_iova_width(c.mgaw, c.sagaw);
 
-	if (c.nd == 7)
-		flag_invalid(&c.valid, &c.note, "CAP.ND is 7, a reserved encoding");
-	if (c.sagaw & ((1u << 0) | (1u << 4)))
-		flag_invalid(&c.valid, &c.note,
-			     "CAP.SAGAW sets bit 0 or 4 (2- or 6-level tables), "
-			     "reserved encodings");
+	reserved(&c.note, c.nd == 7, "CAP.ND is 7, a reserved encoding");
+	reserved(&c.note, c.sagaw & ((1u << 0) | (1u << 4)),
+		 "CAP.SAGAW sets bit 0 or 4 (2- or 6-level tables), "
+		 "reserved encodings");
 	/* Second-stage tables are in use without scalable mode, or with SSTS. */
-	if (c.sagaw == 0 && (!c.smts || c.ssts))
-		flag_invalid(&c.valid, &c.note,
-			     "CAP.SAGAW is 0 (reserved): no second-stage table depth, "
-			     "no DMA translation");
-	if (c.pasid_width > 20)
-		flag_invalid(&c.valid, &c.note, "ECAP.PSS gives more than 20 PASID bits");
+	reserved(&c.note, c.sagaw == 0 && (!c.smts || c.ssts),
+		 "CAP.SAGAW is 0 (reserved): no second-stage table depth, "
+		 "no DMA translation");
+	reserved(&c.note, c.pasid_width > 20, "ECAP.PSS gives more than 20 PASID bits");
+	c.valid = c.note == NULL;
 
 	*out = c;
 	return 0;
@@ -178,117 +115,38 @@ rte_iommufd_smmuv3_caps_decode(const uint32_t idr[6], uint32_t iidr, uint32_t ai
 {
 	static const uint8_t oas_bits[8] = { 32, 36, 40, 42, 44, 48, 52, 0 };
 	struct rte_iommufd_smmuv3_caps c;
-	uint32_t r;
+	uint64_t regs[SMMU_AIDR + 1];
+	unsigned int i;
 
 	if (idr == NULL || out == NULL)
 		return -EINVAL;
-	memset(&c, 0, sizeof(c));
-	memcpy(c.idr, idr, sizeof(c.idr));
-	c.iidr = iidr;
-	c.aidr = aidr;
-	c.valid = true;
+	for (i = 0; i < 6; i++)
+		regs[SMMU_IDR0 + i] = idr[i];
+	regs[SMMU_IIDR] = iidr;
+	regs[SMMU_AIDR] = aidr;
+	ifd_cap_fields_read(IFD_CAPS_SMMUV3, regs, &c, sizeof(c));
 
-	r = idr[0];
-	c.s2p = bit(r, 0);
-	c.s1p = bit(r, 1);
-	c.ttf = (uint8_t)bits(r, 3, 2);
-	c.ttf_aarch32 = bit(c.ttf, 0);
-	c.ttf_aarch64 = bit(c.ttf, 1);
-	c.cohacc = bit(r, 4);
-	c.btm = bit(r, 5);
-	c.httu = (uint8_t)bits(r, 7, 6);
 	c.ha = c.httu >= 1;
 	c.hd = c.httu >= 2;
 	c.haft = c.httu == 3;
-	c.dormhint = bit(r, 8);
-	c.hyp = bit(r, 9);
-	c.ats = bit(r, 10);
-	c.ns1ats = bit(r, 11);
-	c.asid16 = bit(r, 12);
-	c.msi = bit(r, 13);
-	c.sev = bit(r, 14);
-	c.atos = bit(r, 15);
-	c.pri = bit(r, 16);
-	c.vmw = bit(r, 17);
-	c.vmid16 = bit(r, 18);
-	c.cd2l = bit(r, 19);
-	c.vatos = bit(r, 20);
-	c.ttendian = (uint8_t)bits(r, 22, 21);
-	c.atsrecerr = bit(r, 23);
-	c.stall_model = (uint8_t)bits(r, 25, 24);
 	c.stall = c.stall_model == 0 || c.stall_model == 2;
 	c.stall_force = c.stall_model == 2;
-	c.term_model = bit(r, 26);
-	c.st_level = (uint8_t)bits(r, 28, 27);
-
-	r = idr[1];
-	c.sidsize = (uint8_t)bits(r, 5, 0);
-	c.ssidsize = (uint8_t)bits(r, 10, 6);
-	c.priqs = (uint8_t)bits(r, 15, 11);
-	c.eventqs = (uint8_t)bits(r, 20, 16);
-	c.cmdqs = (uint8_t)bits(r, 25, 21);
-	c.attr_perms_ovr = bit(r, 26);
-	c.attr_types_ovr = bit(r, 27);
-	c.rel = bit(r, 28);
-	c.queues_preset = bit(r, 29);
-	c.tables_preset = bit(r, 30);
-	c.ecmdq = bit(r, 31);
-
-	r = idr[3];
-	c.had = bit(r, 2);
-	c.pbha = bit(r, 3);
-	c.xnx = bit(r, 4);
-	c.pps = bit(r, 5);
-	c.mpam = bit(r, 7);
-	c.fwb = bit(r, 8);
-	c.stt = bit(r, 9);
-	c.ril = bit(r, 10);
-	c.bbml = (uint8_t)bits(r, 12, 11);
-	c.e0pd = bit(r, 13);
-	c.ptwnnc = bit(r, 14);
-	c.dpt = bit(r, 15);
-
-	r = idr[5];
-	c.oas = (uint8_t)bits(r, 2, 0);
 	c.oas_bits = oas_bits[c.oas];
-	c.gran4k = bit(r, 4);
-	c.gran16k = bit(r, 5);
-	c.gran64k = bit(r, 6);
-	c.ds = bit(r, 7);
-	c.vax = (uint8_t)bits(r, 11, 10);
 	c.vas_bits = c.vax == 1 ? 52 : 48;
-	c.stall_max = (uint16_t)bits(r, 31, 16);
-
-	c.implementer = (uint16_t)bits(iidr, 11, 0);
-	c.revision = (uint8_t)bits(iidr, 15, 12);
-	c.variant = (uint8_t)bits(iidr, 19, 16);
-	c.product_id = (uint16_t)bits(iidr, 31, 20);
-	c.arch_major = (uint8_t)bits(aidr, 7, 4);
-	c.arch_minor = (uint8_t)bits(aidr, 3, 0);
-
 	c.asid_bits = c.asid16 ? 16 : 8;
 	c.vmid_bits = c.vmid16 ? 16 : 8;
 
-	if (!c.s1p && !c.s2p)
-		flag_invalid(&c.valid, &c.note, "IDR0 has neither S1P nor S2P: no translation");
-	if (c.ttf == 0)
-		flag_invalid(&c.valid, &c.note, "IDR0.TTF is 0, a reserved encoding");
-	if (c.ttendian == 1)
-		flag_invalid(&c.valid, &c.note, "IDR0.TTENDIAN is 1, a reserved encoding");
-	if (c.stall_model == 3)
-		flag_invalid(&c.valid, &c.note, "IDR0.STALL_MODEL is 3, a reserved encoding");
-	if (c.st_level >= 2)
-		flag_invalid(&c.valid, &c.note, "IDR0.ST_LEVEL is 2 or 3, reserved encodings");
-	if (c.sidsize > 32)
-		flag_invalid(&c.valid, &c.note, "IDR1.SIDSIZE is above 32");
-	if (c.ssidsize > 20)
-		flag_invalid(&c.valid, &c.note, "IDR1.SSIDSIZE is above 20");
-	if (c.bbml == 3)
-		flag_invalid(&c.valid, &c.note, "IDR3.BBML is 3, a reserved encoding");
-	if (c.oas == 7)
-		flag_invalid(&c.valid, &c.note, "IDR5.OAS is 7, a reserved encoding");
-	if (c.vax >= 2)
-		flag_invalid(&c.valid, &c.note, "IDR5.VAX is 2 or 3, reserved encodings");
+	reserved(&c.note, !c.s1p && !c.s2p, "IDR0 has neither S1P nor S2P: no translation");
+	reserved(&c.note, c.ttf == 0, "IDR0.TTF is 0, a reserved encoding");
+	reserved(&c.note, c.ttendian == 1, "IDR0.TTENDIAN is 1, a reserved encoding");
+	reserved(&c.note, c.stall_model == 3, "IDR0.STALL_MODEL is 3, a reserved encoding");
+	reserved(&c.note, c.st_level >= 2, "IDR0.ST_LEVEL is 2 or 3, reserved encodings");
+	reserved(&c.note, c.sidsize > 32, "IDR1.SIDSIZE is above 32");
+	reserved(&c.note, c.ssidsize > 20, "IDR1.SSIDSIZE is above 20");
+	reserved(&c.note, c.bbml == 3, "IDR3.BBML is 3, a reserved encoding");
+	reserved(&c.note, c.oas == 7, "IDR5.OAS is 7, a reserved encoding");
+	reserved(&c.note, c.vax >= 2, "IDR5.VAX is 2 or 3, reserved encodings");
+	c.valid = c.note == NULL;
 
 	*out = c;
 	return 0;
@@ -302,41 +160,12 @@ int
 rte_iommufd_amd_caps_decode(uint64_t efr, uint64_t efr2, struct rte_iommufd_amd_caps *out)
 {
 	static const uint8_t host_width[4] = { 48, 57, 64, 0 };
+	const uint64_t regs[] = { [AMD_EFR] = efr, [AMD_EFR2] = efr2 };
 	struct rte_iommufd_amd_caps c;
 
 	if (out == NULL)
 		return -EINVAL;
-	memset(&c, 0, sizeof(c));
-	c.efr = efr;
-	c.efr2 = efr2;
-	c.valid = true;
-
-	c.pref = bit(efr, 0);
-	c.ppr = bit(efr, 1);
-	c.xt = bit(efr, 2);
-	c.nx = bit(efr, 3);
-	c.gt = bit(efr, 4);
-	c.ia = bit(efr, 6);
-	c.ga = bit(efr, 7);
-	c.he = bit(efr, 8);
-	c.pc = bit(efr, 9);
-	c.hats = (uint8_t)bits(efr, 11, 10);
-	c.gats = (uint8_t)bits(efr, 13, 12);
-	c.glx = (uint8_t)bits(efr, 15, 14);
-	c.gam_vapic = bit(efr, 21);
-	c.pasmax = (uint8_t)bits(efr, 36, 32);
-	c.gio = bit(efr, 48);
-	c.ha = bit(efr, 49);
-	c.eph = bit(efr, 50);
-	c.hd = bit(efr, 52);
-	c.snp = bit(efr, 63);
-
-	c.sevsnpio = bit(efr2, 1);
-	c.gcr3trpmode = bit(efr2, 3);
-	c.snpavic = (uint8_t)bits(efr2, 7, 5);
-	c.num_int_remap = (uint8_t)bits(efr2, 9, 8);
-	c.ht_range_ignore = bit(efr2, 11);
-	c.snp_page_mode0 = bit(efr2, 13);
+	ifd_cap_fields_read(IFD_CAPS_AMD, regs, &c, sizeof(c));
 
 	/* HATS 0, 1, 2: 4, 5, 6 levels; Linux: (HATS + 3) * 9 + 21 bits, at most 64. */
 	c.host_levels = c.hats == 3 ? 0 : (uint8_t)(c.hats + 4);
@@ -346,14 +175,11 @@ rte_iommufd_amd_caps_decode(uint64_t efr, uint64_t efr2, struct rte_iommufd_amd_
 	/* Linux reads PASmax only with GTSup: max_pasids = 2^(PASmax + 1) - 1. */
 	c.pasid_width = c.gt ? (uint8_t)(c.pasmax + 1) : 0;
 
-	if (c.hats == 3)
-		flag_invalid(&c.valid, &c.note,
-			     "EFR.HATS is 3, reserved: Linux disables host (v1) translation");
-	if (c.gats >= 2)
-		flag_invalid(&c.valid, &c.note,
-			     "EFR.GATS is 2 or 3, reserved: Linux treats it as 4-level");
-	if (c.pasid_width > 20)
-		flag_invalid(&c.valid, &c.note, "EFR.PASmax gives more than 20 PASID bits");
+	reserved(&c.note, c.hats == 3,
+		 "EFR.HATS is 3, reserved: Linux disables host (v1) translation");
+	reserved(&c.note, c.gats >= 2, "EFR.GATS is 2 or 3, reserved: Linux treats it as 4-level");
+	reserved(&c.note, c.pasid_width > 20, "EFR.PASmax gives more than 20 PASID bits");
+	c.valid = c.note == NULL;
 
 	*out = c;
 	return 0;
@@ -426,24 +252,17 @@ int
 ifd_hw_blob_decode(uint32_t type, const void *data, size_t len, union hw_blob *b,
 		union hw_decoded *d, struct rte_iommufd_iommu_caps *s)
 {
+	static const size_t blob_len[] = {
+		[RTE_IOMMUFD_HW_INFO_TYPE_INTEL_VTD] = sizeof(b->vtd),
+		[RTE_IOMMUFD_HW_INFO_TYPE_ARM_SMMUV3] = sizeof(b->smmu),
+		[RTE_IOMMUFD_HW_INFO_TYPE_TEGRA241_CMDQV] = sizeof(b->cmdqv),
+		[RTE_IOMMUFD_HW_INFO_TYPE_AMD] = sizeof(b->amd),
+	};
 	size_t need;
 
-	switch (type) {
-	case RTE_IOMMUFD_HW_INFO_TYPE_INTEL_VTD:
-		need = sizeof(b->vtd);
-		break;
-	case RTE_IOMMUFD_HW_INFO_TYPE_ARM_SMMUV3:
-		need = sizeof(b->smmu);
-		break;
-	case RTE_IOMMUFD_HW_INFO_TYPE_TEGRA241_CMDQV:
-		need = sizeof(b->cmdqv);
-		break;
-	case RTE_IOMMUFD_HW_INFO_TYPE_AMD:
-		need = sizeof(b->amd);
-		break;
-	default:
+	if (type >= sizeof(blob_len) / sizeof(blob_len[0]) || blob_len[type] == 0)
 		return -EOPNOTSUPP;
-	}
+	need = blob_len[type];
 	if (data == NULL || len < need)
 		return -EINVAL;
 	memset(b, 0, sizeof(*b));
