@@ -355,7 +355,7 @@ pasid_unlock(struct rte_pasid_space *s)
  * @p none_ok, RTE_PASID_OWNER_NONE): 0 with the lock held, or a negative
  * errno without.
  */
-static int
+static inline __attribute__((always_inline)) int
 pasid_enter_owner(struct rte_pasid_space *s, const char *what, unsigned int owner,
 		bool none_ok)
 {
@@ -372,7 +372,7 @@ pasid_enter_owner(struct rte_pasid_space *s, const char *what, unsigned int owne
 }
 
 /* Lock held: 0 if @p pasid is below 2^width and (unless @p rid_ok) not 0. */
-static int
+static inline __attribute__((always_inline)) int
 pasid_check(struct rte_pasid_space *s, const char *what, uint32_t pasid, bool rid_ok)
 {
 	if (pasid == RTE_PASID_RID && !rid_ok)
@@ -777,50 +777,53 @@ rte_pasid_count(struct rte_pasid_space *space)
 	return n;
 }
 
+#define PASID_GONE UINT64_MAX
+
 /*
- * State and start time (clock ticks after boot) of a process, from
- * /proc/<pid>/stat: 0, or -1 if it cannot be read.
+ * The start time (clock ticks after boot, from /proc/<pid>/stat) of a
+ * process: PASID_GONE if kill() finds none or it is a zombie (killed, not
+ * yet reaped), 0 if /proc cannot tell (hidepid, or a race with its exit,
+ * which the next reclaim sees).
  */
-static int
-pasid_proc_stat(pid_t pid, char *state, uint64_t *start_time)
+static uint64_t
+pasid_proc_start(pid_t pid)
 {
 	unsigned long long start;
-	char path[32], buf[1024];
+	char path[32], buf[1024], state;
 	const char *p;
 	size_t n;
 	FILE *f;
 
+	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
+		return PASID_GONE;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	f = fopen(path, "re");
 	if (f == NULL)
-		return -1;
+		return 0;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
 	/* "pid (comm) S ppid ...": comm may hold spaces and ')'; starttime is field 22. */
 	p = strrchr(buf, ')');
 	if (p == NULL || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u"
-			" %*d %*d %*d %*d %*d %*d %llu", state, &start) != 2)
-		return -1;
-	*start_time = start;
-	return 0;
+			" %*d %*d %*d %*d %*d %*d %llu", &state, &start) != 2)
+		return 0;
+	return state == 'Z' || state == 'X' ? PASID_GONE : start;
 }
 
 int
 rte_pasid_owner_register(struct rte_pasid_space *space, pid_t pid)
 {
 	struct pasid_owner_slot *slot;
-	uint64_t start = 0;
+	uint64_t start;
 	unsigned int i;
-	char state = 'R';
 	int ret;
 
 	if (pid < 0)
 		return pasid_fail(-EINVAL, PASID_WHY("negative pid"), "PASID owner register pid %d", (int)pid);
 	pid = pid != 0 ? pid : getpid();
-	if (pasid_proc_stat(pid, &state, &start) < 0)
-		start = 0; /* /proc unreadable: no guard against pid reuse */
-	if ((kill(pid, 0) < 0 && errno == ESRCH) || state == 'Z' || state == 'X')
+	start = pasid_proc_start(pid); /* 0: no guard against pid reuse */
+	if (start == PASID_GONE)
 		return pasid_fail(-ESRCH, PASID_WHY("no such process, or it has exited"),
 				  "PASID owner register pid %d", (int)pid);
 	ret = pasid_enter(space, "owner register");
@@ -889,20 +892,14 @@ int
 rte_pasid_owner_alive(const struct rte_pasid_owner_info *owner, void *arg)
 {
 	uint64_t start;
-	char state;
 
 	(void)arg;
 	if (owner == NULL)
 		return pasid_fail(-EINVAL, PASID_WHY("NULL owner"), "PASID owner liveness");
-	if (owner->pid <= 0 || (kill(owner->pid, 0) < 0 && errno == ESRCH))
-		return 0;
-	/* kill() found it: an unreadable /proc entry (hidepid, or a race
-	 * with its exit, which the next reclaim sees) tells nothing. */
-	if (pasid_proc_stat(owner->pid, &state, &start) < 0)
-		return 1;
-	if (state == 'Z' || state == 'X')
-		return 0; /* killed, not yet reaped */
-	return owner->start_time == 0 || start == owner->start_time; /* else recycled */
+	start = pasid_proc_start(owner->pid);
+	/* Another start time: the pid was recycled. */
+	return start != PASID_GONE && (start == 0 || owner->start_time == 0 ||
+				       start == owner->start_time);
 }
 
 int
