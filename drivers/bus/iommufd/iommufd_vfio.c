@@ -44,6 +44,19 @@ route(void)
 	}
 }
 
+/*
+ * The start of an rte_vfio_* function: in type1 mode return what EAL's own
+ * returns (@call: the function of ifb.real with its arguments); without a
+ * mode return @fail.
+ */
+#define ROUTE_OR_RETURN(call, fail) do { \
+	int route_ = route(); \
+	if (route_ > 0) \
+		return ifb.real.call; \
+	if (route_ < 0) \
+		return fail; \
+} while (0)
+
 /* Like EAL: 1 with the group number, 0 without an IOMMU group, -1 on error. */
 static int
 group_num_get(const char *sysfs_base, const char *dev_addr, int *num)
@@ -202,11 +215,7 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 	bool need_events = false, new_dev = false;
 	int group_num, ret, fd;
 
-	ret = route();
-	if (ret > 0)
-		return ifb.real.setup_device(sysfs_base, dev_addr, vfio_dev_fd, device_info);
-	if (ret < 0)
-		return -1;
+	ROUTE_OR_RETURN(setup_device(sysfs_base, dev_addr, vfio_dev_fd, device_info), -1);
 	if (sysfs_base == NULL || dev_addr == NULL || vfio_dev_fd == NULL ||
 	    device_info == NULL) {
 		rte_errno = EINVAL;
@@ -328,12 +337,9 @@ rte_vfio_release_device(const char *sysfs_base, const char *dev_addr, int fd)
 {
 	struct ifb_device *idev;
 	char addr[16];
-	int ret;
 
-	ret = route();
-	if (ret > 0)
-		return ifb.real.release_device(sysfs_base, dev_addr, fd);
-	if (ret < 0 || dev_addr == NULL)
+	ROUTE_OR_RETURN(release_device(sysfs_base, dev_addr, fd), -1);
+	if (dev_addr == NULL)
 		return -1;
 	if (rte_iommufd_pci_addr_parse(dev_addr, addr, sizeof(addr)) < 0)
 		return -1;
@@ -476,12 +482,7 @@ rte_vfio_enable(const char *modname)
 int
 rte_vfio_is_enabled(const char *modname)
 {
-	int ret = route();
-
-	if (ret > 0)
-		return ifb.real.is_enabled(modname);
-	if (ret < 0)
-		return 0;
+	ROUTE_OR_RETURN(is_enabled(modname), 0);
 	return ifb.enabled && ifb_check_module(modname) > 0;
 }
 
@@ -521,12 +522,9 @@ rte_vfio_noiommu_is_enabled(void)
 int
 rte_vfio_clear_group(int vfio_group_fd)
 {
-	int ret = route();
+	int ret;
 
-	if (ret > 0)
-		return ifb.real.clear_group(vfio_group_fd);
-	if (ret < 0)
-		return -1;
+	ROUTE_OR_RETURN(clear_group(vfio_group_fd), -1);
 	pthread_mutex_lock(&ifb.lock);
 	ret = ifb_group_clear(vfio_group_fd);
 	pthread_mutex_unlock(&ifb.lock);
@@ -539,23 +537,15 @@ int
 rte_vfio_get_group_num(const char *sysfs_base, const char *dev_addr,
 		int *iommu_group_num)
 {
-	int ret = route();
-
-	if (ret > 0)
-		return ifb.real.get_group_num(sysfs_base, dev_addr, iommu_group_num);
-	if (ret < 0)
-		return -1;
+	ROUTE_OR_RETURN(get_group_num(sysfs_base, dev_addr, iommu_group_num), -1);
 	return group_num_get(sysfs_base, dev_addr, iommu_group_num);
 }
 
 int
 rte_vfio_get_container_fd(void)
 {
-	int ret = route();
-
-	if (ret > 0)
-		return ifb.real.get_container_fd();
-	if (ret < 0 || !ifb.enabled)
+	ROUTE_OR_RETURN(get_container_fd(), -1);
+	if (!ifb.enabled)
 		return -1;
 	return ifb.conts[0].key;
 }
@@ -564,11 +554,10 @@ int
 rte_vfio_get_group_fd(int iommu_group_num)
 {
 	struct ifb_container *cont;
-	int ret = route();
+	int ret;
 
-	if (ret > 0)
-		return ifb.real.get_group_fd(iommu_group_num);
-	if (ret < 0 || !ifb.enabled || iommu_group_num < 0)
+	ROUTE_OR_RETURN(get_group_fd(iommu_group_num), -1);
+	if (!ifb.enabled || iommu_group_num < 0)
 		return -1;
 	pthread_mutex_lock(&ifb.lock);
 	cont = ifb_container_of_group(iommu_group_num);
@@ -586,11 +575,10 @@ rte_vfio_get_group_fd(int iommu_group_num)
 int
 rte_vfio_container_create(void)
 {
-	int ret = route();
+	int ret;
 
-	if (ret > 0)
-		return ifb.real.container_create();
-	if (ret < 0 || !ifb.enabled)
+	ROUTE_OR_RETURN(container_create(), -1);
+	if (!ifb.enabled)
 		return -1;
 	pthread_mutex_lock(&ifb.lock);
 	ret = ifb_container_create();
@@ -602,12 +590,9 @@ int
 rte_vfio_container_destroy(int container_fd)
 {
 	struct ifb_container *cont;
-	int ret = route();
+	int ret;
 
-	if (ret > 0)
-		return ifb.real.container_destroy(container_fd);
-	if (ret < 0)
-		return -1;
+	ROUTE_OR_RETURN(container_destroy(container_fd), -1);
 	pthread_mutex_lock(&ifb.lock);
 	cont = ifb_container_by_key(container_fd);
 	if (cont == NULL) {
@@ -624,12 +609,9 @@ int
 rte_vfio_container_group_bind(int container_fd, int iommu_group_num)
 {
 	struct ifb_container *cont, *other;
-	int ret = route();
+	int ret;
 
-	if (ret > 0)
-		return ifb.real.container_group_bind(container_fd, iommu_group_num);
-	if (ret < 0)
-		return -1;
+	ROUTE_OR_RETURN(container_group_bind(container_fd, iommu_group_num), -1);
 	pthread_mutex_lock(&ifb.lock);
 	cont = ifb_container_by_key(container_fd);
 	other = ifb_container_of_group(iommu_group_num);
@@ -652,12 +634,8 @@ rte_vfio_container_group_unbind(int container_fd, int iommu_group_num)
 {
 	struct ifb_container *cont;
 	struct ifb_group *grp = NULL;
-	int ret = route();
 
-	if (ret > 0)
-		return ifb.real.container_group_unbind(container_fd, iommu_group_num);
-	if (ret < 0)
-		return -1;
+	ROUTE_OR_RETURN(container_group_unbind(container_fd, iommu_group_num), -1);
 	pthread_mutex_lock(&ifb.lock);
 	cont = ifb_container_by_key(container_fd);
 	if (cont != NULL)
