@@ -861,10 +861,9 @@ rte_pasid_owner_unregister(struct rte_pasid_space *space, unsigned int owner)
 }
 
 static void
-pasid_slot_info(struct rte_pasid_space *s, unsigned int owner, struct rte_pasid_owner_info *info)
+pasid_slot_info(const struct pasid_owner_slot *slot, unsigned int owner,
+		struct rte_pasid_owner_info *info)
 {
-	const struct pasid_owner_slot *slot = &s->owners[owner - 1];
-
 	memset(info, 0, sizeof(*info));
 	info->owner = owner;
 	info->pid = slot->pid;
@@ -883,7 +882,7 @@ rte_pasid_owner_get(struct rte_pasid_space *space, unsigned int owner,
 	ret = pasid_enter_owner(space, "owner get", owner, false);
 	if (ret < 0)
 		return ret;
-	pasid_slot_info(space, owner, info);
+	pasid_slot_info(&space->owners[owner - 1], owner, info);
 	pasid_unlock(space);
 	return 0;
 }
@@ -906,29 +905,26 @@ int
 rte_pasid_space_reclaim(struct rte_pasid_space *space,
 		rte_pasid_owner_alive_t alive, void *arg)
 {
-	struct rte_pasid_owner_info snap[RTE_PASID_OWNER_MAX];
-	uint32_t gen[RTE_PASID_OWNER_MAX];
+	struct pasid_owner_slot snap[RTE_PASID_OWNER_MAX];
+	struct rte_pasid_owner_info info;
 	uint64_t mask = 0;
-	unsigned int i, n = 0;
+	unsigned int i;
 	int ret = pasid_enter(space, "reclaim");
 
 	if (ret < 0)
 		return ret;
 	/* Snapshot the slots, then ask about each without the lock. */
-	for (i = 1; i <= RTE_PASID_OWNER_MAX; i++) {
-		if (space->owners[i - 1].used) {
-			pasid_slot_info(space, i, &snap[n]);
-			gen[n++] = space->owners[i - 1].gen;
-		}
-	}
+	memcpy(snap, space->owners, sizeof(snap));
 	pasid_unlock(space);
-	for (i = 0; i < n; i++) {
-		ret = (alive != NULL ? alive : rte_pasid_owner_alive)(&snap[i], arg);
+	for (i = 0; i < RTE_PASID_OWNER_MAX; i++) {
+		if (!snap[i].used)
+			continue;
+		pasid_slot_info(&snap[i], i + 1, &info);
+		ret = (alive != NULL ? alive : rte_pasid_owner_alive)(&info, arg);
 		if (ret < 0)
 			return pasid_fail(ret, PASID_WHY("the liveness callback failed: nothing was freed"),
-					  "PASID reclaim: owner %u", snap[i].owner);
-		if (ret == 0)
-			mask |= UINT64_C(1) << (snap[i].owner - 1);
+					  "PASID reclaim: owner %u", i + 1);
+		mask |= (uint64_t)(ret == 0) << i;
 	}
 	if (mask == 0)
 		return 0;
@@ -936,9 +932,9 @@ rte_pasid_space_reclaim(struct rte_pasid_space *space,
 	if (ret < 0)
 		return ret;
 	/* Dead, unless the slot was released or registered again meanwhile. */
-	for (i = 0; i < n; i++)
-		if (!space->owners[snap[i].owner - 1].used || space->owners[snap[i].owner - 1].gen != gen[i])
-			mask &= ~(UINT64_C(1) << (snap[i].owner - 1));
+	for (i = 0; i < RTE_PASID_OWNER_MAX; i++)
+		if (!space->owners[i].used || space->owners[i].gen != snap[i].gen)
+			mask &= ~(UINT64_C(1) << i);
 	ret = mask != 0 ? (int)pasid_start(space, PASID_OP_RELEASE, 0, 0, mask) : 0;
 	pasid_unlock(space);
 	return ret;
