@@ -25,6 +25,36 @@ ifd_ioctl(int fd, unsigned long request, void *arg)
 	return rc;
 }
 
+void *
+ifd_obj_alloc(struct rte_iommufd *ctx, enum ifd_handle kind, size_t size, unsigned long request,
+		void *cmd, int *err)
+{
+	void *obj = calloc(1, size);
+
+	if (obj == NULL) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = ifd_ioctl(ctx->fd, request, cmd);
+	if (*err < 0) {
+		free(obj);
+		return NULL;
+	}
+	ifd_ctx_get(ctx, kind);
+	return obj;
+}
+
+const char *
+ifd_hint(int err, const struct ifd_hint *hints, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (hints[i].err == err)
+			return hints[i].why;
+	return NULL;
+}
+
 /* Ioctls whose presence is one feature: a zero size is refused with EINVAL
  * by a kernel that knows the command, ENOTTY otherwise. */
 static const struct {

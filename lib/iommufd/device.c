@@ -220,22 +220,18 @@ rte_iommufd_device_create(struct rte_iommufd *ctx, const char *name, uint32_t de
 static const char *
 bind_hint(int err, bool token)
 {
-	switch (err) {
-	case -EACCES:
-		return token ? IFD_WHY("the VF token does not match the one set on the PF") :
-			IFD_WHY("a VF token is required (the PF is bound to vfio-pci with a token), or permission denied");
-	case -EBUSY:
-		return IFD_WHY("the device is in use: opened through its VFIO group, or its IOMMU group is owned by another iommufd");
-	case -EPERM:
-		return IFD_WHY("the platform cannot isolate MSIs: enable interrupt remapping (CONFIG_IRQ_REMAP) or load iommufd with allow_unsafe_interrupts=1");
-	case -EINVAL:
-		return IFD_WHY("VF token given to a device that is not a VF or PF, the kernel predates bind tokens (6.17), or the device is open elsewhere");
-	case -EBADF:
-	case -EBADFD:
-		return IFD_WHY("the iommufd descriptor is not valid");
-	default:
-		return NULL;
-	}
+	const char *bad_fd = IFD_WHY("the iommufd descriptor is not valid");
+	const struct ifd_hint hints[] = {
+		{ -EACCES, token ? IFD_WHY("the VF token does not match the one set on the PF") :
+			IFD_WHY("a VF token is required (the PF is bound to vfio-pci with a token), or permission denied") },
+		{ -EBUSY, IFD_WHY("the device is in use: opened through its VFIO group, or its IOMMU group is owned by another iommufd") },
+		{ -EPERM, IFD_WHY("the platform cannot isolate MSIs: enable interrupt remapping (CONFIG_IRQ_REMAP) or load iommufd with allow_unsafe_interrupts=1") },
+		{ -EINVAL, IFD_WHY("VF token given to a device that is not a VF or PF, the kernel predates bind tokens (6.17), or the device is open elsewhere") },
+		{ -EBADF, bad_fd },
+		{ -EBADFD, bad_fd },
+	};
+
+	return ifd_hint(err, hints, sizeof(hints) / sizeof(hints[0]));
 }
 
 /*

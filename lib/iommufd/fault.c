@@ -29,17 +29,12 @@ rte_iommufd_fault_alloc(struct rte_iommufd *ctx, struct rte_iommufd_fault **faul
 	if (!(ctx->features & RTE_IOMMUFD_FEAT_FAULT_QUEUE))
 		return ifd_fail(-EOPNOTSUPP, IFD_WHY("the kernel has no fault queues (Linux 6.11+)"),
 				"IOMMU_FAULT_QUEUE_ALLOC");
-	fault = calloc(1, sizeof(*fault));
+	fault = ifd_obj_alloc(ctx, IFD_H_FAULT, sizeof(*fault), IFD_IOMMU_FAULT_QUEUE_ALLOC, &cmd,
+			      &ret);
 	if (fault == NULL)
-		return ifd_fail(-ENOMEM, NULL, "IOMMU_FAULT_QUEUE_ALLOC");
-	ret = ifd_ioctl(ctx->fd, IFD_IOMMU_FAULT_QUEUE_ALLOC, &cmd);
-	if (ret < 0) {
-		free(fault);
 		return ifd_fail(ret, NULL, "IOMMU_FAULT_QUEUE_ALLOC");
-	}
 	fault->ctx = ctx;
 	fault->id = cmd.out_fault_id;
-	ifd_ctx_get(ctx, IFD_H_FAULT);
 	fault->fd = (int)cmd.out_fault_fd;
 	/* The kernel's fd is blocking and inheritable: make it neither. */
 	fcntl(fault->fd, F_SETFD, FD_CLOEXEC);

@@ -20,17 +20,11 @@ rte_iommufd_ioas_alloc(struct rte_iommufd *ctx, struct rte_iommufd_ioas **ioasp)
 
 	if (ctx == NULL || ioasp == NULL)
 		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "IOMMU_IOAS_ALLOC");
-	ioas = calloc(1, sizeof(*ioas));
+	ioas = ifd_obj_alloc(ctx, IFD_H_IOAS, sizeof(*ioas), IFD_IOMMU_IOAS_ALLOC, &cmd, &ret);
 	if (ioas == NULL)
-		return ifd_fail(-ENOMEM, NULL, "IOMMU_IOAS_ALLOC");
-	ret = ifd_ioctl(ctx->fd, IFD_IOMMU_IOAS_ALLOC, &cmd);
-	if (ret < 0) {
-		free(ioas);
 		return ifd_fail(ret, NULL, "IOMMU_IOAS_ALLOC");
-	}
 	ioas->ctx = ctx;
 	ioas->id = cmd.out_ioas_id;
-	ifd_ctx_get(ctx, IFD_H_IOAS);
 	ifd_log(RTE_IOMMUFD_LOG_DEBUG, "IOMMU_IOAS_ALLOC: ioas %u", ioas->id);
 	*ioasp = ioas;
 	return 0;
@@ -188,24 +182,18 @@ rte_iommufd_ioas_allow_iovas(struct rte_iommufd_ioas *ioas,
 static const char *
 map_hint(int err, uint32_t flags)
 {
-	switch (err) {
-	case -EINVAL:
-		return (flags & RTE_IOMMUFD_MAP_FIXED_IOVA) ?
+	const struct ifd_hint hints[] = {
+		{ -EINVAL, (flags & RTE_IOMMUFD_MAP_FIXED_IOVA) ?
 			IFD_WHY("the IOVA range is outside the IOMMU's usable ranges, or address or length is not aligned") :
-			IFD_WHY("address or length is not aligned, or the length is zero");
-	case -EEXIST:
-		return IFD_WHY("the IOVA range is already mapped");
-	case -ENOSPC:
-		return IFD_WHY("no free IOVA range of that size");
-	case -ENOMEM:
-		return IFD_WHY("out of memory or over the locked-memory limit (ulimit -l)");
-	case -EFAULT:
-		return IFD_WHY("the virtual address range is not mapped in this process");
-	case -EOPNOTSUPP:
-		return IFD_WHY("unsupported flags or file type");
-	default:
-		return NULL;
-	}
+			IFD_WHY("address or length is not aligned, or the length is zero") },
+		{ -EEXIST, IFD_WHY("the IOVA range is already mapped") },
+		{ -ENOSPC, IFD_WHY("no free IOVA range of that size") },
+		{ -ENOMEM, IFD_WHY("out of memory or over the locked-memory limit (ulimit -l)") },
+		{ -EFAULT, IFD_WHY("the virtual address range is not mapped in this process") },
+		{ -EOPNOTSUPP, IFD_WHY("unsupported flags or file type") },
+	};
+
+	return ifd_hint(err, hints, sizeof(hints) / sizeof(hints[0]));
 }
 
 /* Why the arguments of a map or copy into @ioas are refused, or NULL. */

@@ -83,6 +83,14 @@ struct rte_iommufd_device {
 /* The one ioctl helper: retries EINTR, returns the result or -errno. */
 int ifd_ioctl(int fd, unsigned long request, void *arg);
 
+/*
+ * A zeroed handle of @kind and @size bytes, with its reference to @ctx
+ * (ifd_ctx_get()), for the object that ioctl @request with @cmd creates;
+ * NULL with the negative errno in @err (not reported) if either fails.
+ */
+void *ifd_obj_alloc(struct rte_iommufd *ctx, enum ifd_handle kind, size_t size,
+		unsigned long request, void *cmd, int *err);
+
 /* IOMMU_DESTROY of object @id when its handle is released: 0, also when
  * the object is gone already (ENOENT), else the negative errno. */
 int ifd_destroy_id(struct rte_iommufd *ctx, uint32_t id);
@@ -139,6 +147,15 @@ int ifd_destroy_id(struct rte_iommufd *ctx, uint32_t id);
 	snprintf(buf, len, fmt, __VA_ARGS__); \
 	(const char *)(buf); \
 })
+
+/* The reason of a failure with a negative errno: @why, declared with IFD_WHY(). */
+struct ifd_hint {
+	int err;
+	const char *why;
+};
+
+/* The reason of @err among @n @hints, NULL if none. */
+const char *ifd_hint(int err, const struct ifd_hint *hints, size_t n);
 
 void ifd_log_msg(enum rte_iommufd_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
