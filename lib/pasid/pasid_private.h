@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ifd_messages.h"
 #include "rte_pasid.h"
 
 /* "PASIDSP1": kept across versions, so that an older namespace gets -EPROTO */
@@ -118,6 +119,40 @@ pasid_value(struct rte_pasid_space *s)
 {
 	return (uint8_t *)((uintptr_t)s + s->value_off);
 }
+
+/* pasid.c, for pasid_owner.c. */
+__attribute__((format(printf, 3, 4)))
+int pasid_fail_msg(int err, const char *hint, const char *fmt, ...);
+/*
+ * Record "<what>: <ERRNO> (<hint>)" for rte_pasid_last_error(), the hint a
+ * reason the user can act on, written PASID_WHY("..."); evaluates to @p err.
+ * The format and the reasons are declared for doc/guides/messages.rst.
+ */
+#define pasid_fail(err, hint, ...) __extension__ ({ \
+	IFD_NOTE("lib/pasid", "fail:ERR", IFD_NOTE_FMT(__VA_ARGS__)); \
+	pasid_fail_msg(err, hint, __VA_ARGS__); \
+})
+#define PASID_WHY(text) __extension__ ({ IFD_NOTE("lib/pasid", "reason", text); text; })
+
+/* Lock the namespace (repairing it after a dead holder): 0 or a negative errno. */
+int pasid_enter(struct rte_pasid_space *s, const char *what);
+/* Lock held: record a range update in s->pending and carry it out. */
+uint32_t pasid_start(struct rte_pasid_space *s, enum pasid_op op, uint32_t first,
+		uint32_t last, uint64_t owners);
+
+static inline void
+pasid_unlock(struct rte_pasid_space *s)
+{
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * pasid_enter(), then check that @p owner is registered (or, with
+ * @p none_ok, RTE_PASID_OWNER_NONE): 0 with the lock held, or a negative
+ * errno without.
+ */
+int pasid_enter_owner(struct rte_pasid_space *s, const char *what, unsigned int owner,
+		bool none_ok);
 
 /* For white-box tests only: take the namespace lock, e.g. to die holding it. */
 void rte_pasid_internal_lock(struct rte_pasid_space *space);
