@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "iommufd_private.h"
 #include "rte_iommufd.h"
 #include "rte_iommufd_pasid.h"
 #include "rte_pasid.h"
@@ -67,7 +68,7 @@ fake_detach(void *arg, unsigned int idx, uint32_t pasid)
 	return 0;
 }
 
-static const struct rte_iommufd_pasid_ops fake_ops = {
+static const struct ifd_pasid_ops fake_ops = {
 	.attach = fake_attach,
 	.detach = fake_detach,
 };
@@ -124,7 +125,7 @@ run_sequence(unsigned int width, unsigned int fail_pct, unsigned int seed, unsig
 			for (i = 1; i < nbd.n; i++)
 				nbd.map[i] = (nbd.map[0] + i) % NDEV;
 			memcpy(f->map, nbd.map, sizeof(f->map));
-			ret = rte_iommufd_pasid_bind_ops(ns, RTE_PASID_OWNER_NONE, nbd.n, &fake_ops, f,
+			ret = ifd_pasid_bind(ns, RTE_PASID_OWNER_NONE, nbd.n, &fake_ops, f,
 							 &pasid);
 			if (ret == 0 || ret == -EIO) {
 				/* Bound, or kept after a failed rollback: held either way. */
@@ -139,7 +140,7 @@ run_sequence(unsigned int width, unsigned int fail_pct, unsigned int seed, unsig
 		} else {
 			i = rnd(f) % nb;
 			memcpy(f->map, b[i].map, sizeof(f->map));
-			ret = rte_iommufd_pasid_unbind_ops(ns, RTE_PASID_OWNER_NONE, b[i].pasid, b[i].n, &fake_ops, f);
+			ret = ifd_pasid_unbind(ns, RTE_PASID_OWNER_NONE, b[i].pasid, b[i].n, &fake_ops, f);
 			if (ret == 0) {
 				b[i] = b[--nb];
 				unbinds++;
@@ -158,7 +159,7 @@ run_sequence(unsigned int width, unsigned int fail_pct, unsigned int seed, unsig
 	f->fail_pct = 0;
 	while (nb > 0) {
 		memcpy(f->map, b[nb - 1].map, sizeof(f->map));
-		TEST_ASSERT_SUCCESS(rte_iommufd_pasid_unbind_ops(ns, RTE_PASID_OWNER_NONE, b[nb - 1].pasid, b[nb - 1].n,
+		TEST_ASSERT_SUCCESS(ifd_pasid_unbind(ns, RTE_PASID_OWNER_NONE, b[nb - 1].pasid, b[nb - 1].n,
 								 &fake_ops, f), "final unbind");
 		nb--;
 	}
@@ -201,22 +202,22 @@ exhaustion_and_recovery(void)
 	f.map[0] = 0;
 	TEST_ASSERT_SUCCESS(rte_pasid_space_create(2, 0, &ns), "2 bits: PASIDs 1..3");
 	for (i = 0; i < 3; i++) {
-		TEST_ASSERT_SUCCESS(rte_iommufd_pasid_bind_ops(ns, 0, 1, &fake_ops, &f, &got[i]), "bind");
+		TEST_ASSERT_SUCCESS(ifd_pasid_bind(ns, 0, 1, &fake_ops, &f, &got[i]), "bind");
 		TEST_ASSERT(got[i] >= 1 && got[i] <= 3, "in range: %u", got[i]);
 	}
-	TEST_ASSERT_EQUAL(rte_iommufd_pasid_bind_ops(ns, 0, 1, &fake_ops, &f, &p), -ENOSPC, "full");
+	TEST_ASSERT_EQUAL(ifd_pasid_bind(ns, 0, 1, &fake_ops, &f, &p), -ENOSPC, "full");
 	TEST_ASSERT_CONTAINS(rte_iommufd_last_error(), "every PASID of the namespace is in use");
 	/* A failed detach keeps the PASID; it is not handed out again. */
 	f.fail_pct = 100;
-	TEST_ASSERT_EQUAL(rte_iommufd_pasid_unbind_ops(ns, RTE_PASID_OWNER_NONE, got[1], 1, &fake_ops, &f), -EBUSY, "stuck");
+	TEST_ASSERT_EQUAL(ifd_pasid_unbind(ns, RTE_PASID_OWNER_NONE, got[1], 1, &fake_ops, &f), -EBUSY, "stuck");
 	TEST_ASSERT_CONTAINS(rte_iommufd_last_error(), "stays allocated");
 	f.fail_pct = 0;
-	TEST_ASSERT_EQUAL(rte_iommufd_pasid_bind_ops(ns, 0, 1, &fake_ops, &f, &p), -ENOSPC, "still full");
-	TEST_ASSERT_SUCCESS(rte_iommufd_pasid_unbind_ops(ns, RTE_PASID_OWNER_NONE, got[1], 1, &fake_ops, &f), "retry");
-	TEST_ASSERT_SUCCESS(rte_iommufd_pasid_bind_ops(ns, 0, 1, &fake_ops, &f, &p), "reuse");
+	TEST_ASSERT_EQUAL(ifd_pasid_bind(ns, 0, 1, &fake_ops, &f, &p), -ENOSPC, "still full");
+	TEST_ASSERT_SUCCESS(ifd_pasid_unbind(ns, RTE_PASID_OWNER_NONE, got[1], 1, &fake_ops, &f), "retry");
+	TEST_ASSERT_SUCCESS(ifd_pasid_bind(ns, 0, 1, &fake_ops, &f, &p), "reuse");
 	TEST_ASSERT_EQUAL(p, got[1], "the freed value comes back");
-	TEST_ASSERT_EQUAL(rte_iommufd_pasid_unbind_ops(ns, RTE_PASID_OWNER_NONE, 0, 1, &fake_ops, &f), -ENOENT, "PASID 0");
-	TEST_ASSERT_EQUAL(rte_iommufd_pasid_bind_ops(ns, 0, 0, &fake_ops, &f, &p), -EINVAL, "no device");
+	TEST_ASSERT_EQUAL(ifd_pasid_unbind(ns, RTE_PASID_OWNER_NONE, 0, 1, &fake_ops, &f), -ENOENT, "PASID 0");
+	TEST_ASSERT_EQUAL(ifd_pasid_bind(ns, 0, 0, &fake_ops, &f, &p), -EINVAL, "no device");
 	TEST_ASSERT_EQUAL(f.violations, 0, "no double attach");
 	rte_pasid_space_free(ns);
 	return TEST_SUCCESS;
@@ -238,14 +239,14 @@ unbind_by_other_owner(void)
 	a = rte_pasid_owner_register(ns, getpid());
 	b = rte_pasid_owner_register(ns, getpid());
 	TEST_ASSERT(a > 0 && b > 0 && a != b, "two owners: %d %d", a, b);
-	TEST_ASSERT_SUCCESS(rte_iommufd_pasid_bind_ops(ns, a, 2, &fake_ops, &f, &p), "bind");
-	TEST_ASSERT_EQUAL(rte_iommufd_pasid_unbind_ops(ns, b, p, 2, &fake_ops, &f), -EPERM,
+	TEST_ASSERT_SUCCESS(ifd_pasid_bind(ns, a, 2, &fake_ops, &f, &p), "bind");
+	TEST_ASSERT_EQUAL(ifd_pasid_unbind(ns, b, p, 2, &fake_ops, &f), -EPERM,
 			  "unbind by the other owner");
 	TEST_ASSERT_CONTAINS(rte_iommufd_last_error(), "belongs to another owner");
 	TEST_ASSERT_EQUAL(rte_pasid_state(ns, p, &holder), RTE_PASID_STATE_ALLOCATED, "still allocated");
 	TEST_ASSERT_EQUAL(holder, (unsigned int)a, "to its owner");
 	TEST_ASSERT(f.live[0][p] && f.live[1][p], "still attached on both devices");
-	TEST_ASSERT_SUCCESS(rte_iommufd_pasid_unbind_ops(ns, a, p, 2, &fake_ops, &f), "unbind by the owner");
+	TEST_ASSERT_SUCCESS(ifd_pasid_unbind(ns, a, p, 2, &fake_ops, &f), "unbind by the owner");
 	TEST_ASSERT_EQUAL(f.violations, 0, "no double attach");
 	rte_pasid_space_free(ns);
 	return TEST_SUCCESS;

@@ -199,6 +199,22 @@ void ifd_space_forget_device(struct rte_iommufd *ctx, const struct rte_iommufd_d
 bool ifd_space_attached(struct rte_iommufd_space *sp, const struct rte_iommufd_device *dev,
 		uint32_t pasid);
 
+/*
+ * PASID bindings (pasid_bind.c): the ownership rule of rte_iommufd_pasid.h
+ * over two callbacks, attach and detach device @p idx; detach returns 0
+ * also when the PASID was not attached there. The rule is tested on its
+ * own through them; rte_iommufd_space_pasid_bind()/_unbind() use them.
+ */
+struct rte_pasid_space;
+struct ifd_pasid_ops {
+	int (*attach)(void *arg, unsigned int idx, uint32_t pasid);
+	int (*detach)(void *arg, unsigned int idx, uint32_t pasid);
+};
+int ifd_pasid_bind(struct rte_pasid_space *ns, unsigned int owner, unsigned int n,
+		const struct ifd_pasid_ops *ops, void *arg, uint32_t *pasid);
+int ifd_pasid_unbind(struct rte_pasid_space *ns, unsigned int owner, uint32_t pasid,
+		unsigned int n, const struct ifd_pasid_ops *ops, void *arg);
+
 /* Features probed from an open iommufd (exposed for tests). */
 uint64_t ifd_probe_features(int fd);
 /* Decide RTE_IOMMUFD_FEAT_PASID through a device, once: @probe returns 1

@@ -10,8 +10,8 @@
 #include "rte_iommufd_pasid.h"
 
 int
-rte_iommufd_pasid_bind_ops(struct rte_pasid_space *ns, unsigned int owner, unsigned int n,
-		const struct rte_iommufd_pasid_ops *ops, void *arg, uint32_t *pasid)
+ifd_pasid_bind(struct rte_pasid_space *ns, unsigned int owner, unsigned int n,
+		const struct ifd_pasid_ops *ops, void *arg, uint32_t *pasid)
 {
 	unsigned int i, k;
 	int ret, p, undo_failed = 0;
@@ -46,8 +46,8 @@ rte_iommufd_pasid_bind_ops(struct rte_pasid_space *ns, unsigned int owner, unsig
 }
 
 int
-rte_iommufd_pasid_unbind_ops(struct rte_pasid_space *ns, unsigned int owner, uint32_t pasid,
-		unsigned int n, const struct rte_iommufd_pasid_ops *ops, void *arg)
+ifd_pasid_unbind(struct rte_pasid_space *ns, unsigned int owner, uint32_t pasid,
+		unsigned int n, const struct ifd_pasid_ops *ops, void *arg)
 {
 	unsigned int i, holder = RTE_PASID_OWNER_NONE;
 	int ret, first = 0;
@@ -105,7 +105,7 @@ space_detach_one(void *arg, unsigned int idx, uint32_t pasid)
 	return rte_iommufd_space_detach(b->sp, b->devs[idx], pasid);
 }
 
-static const struct rte_iommufd_pasid_ops space_ops = {
+static const struct ifd_pasid_ops space_ops = {
 	.attach = space_attach_one,
 	.detach = space_detach_one,
 };
@@ -138,7 +138,7 @@ rte_iommufd_space_pasid_bind(struct rte_iommufd_space *sp, struct rte_pasid_spac
 					"PASID bind %s (namespace %u bits, device %u)",
 					devs[i]->name, info.width, caps.width);
 	}
-	return rte_iommufd_pasid_bind_ops(ns, owner, n, &space_ops, &b, pasid);
+	return ifd_pasid_bind(ns, owner, n, &space_ops, &b, pasid);
 }
 
 int
@@ -150,5 +150,5 @@ rte_iommufd_space_pasid_unbind(struct rte_iommufd_space *sp, struct rte_pasid_sp
 
 	if (sp == NULL || devs == NULL)
 		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "PASID unbind %u", pasid);
-	return rte_iommufd_pasid_unbind_ops(ns, owner, pasid, n, &space_ops, &b);
+	return ifd_pasid_unbind(ns, owner, pasid, n, &space_ops, &b);
 }
