@@ -46,8 +46,6 @@ rte_iommufd_fault_alloc(struct rte_iommufd *ctx, struct rte_iommufd_fault **faul
 int
 rte_iommufd_fault_free(struct rte_iommufd_fault *fault)
 {
-	int ret;
-
 	if (fault == NULL)
 		return 0;
 	/* The handle's reference keeps the context (and its fd) until here. */
@@ -58,9 +56,8 @@ rte_iommufd_fault_free(struct rte_iommufd_fault *fault)
 	if (fault->fd >= 0)
 		close(fault->fd);
 	fault->fd = -1;
-	ret = ifd_destroy(fault->ctx, "fault", fault->id,
+	return ifd_handle_destroy(fault->ctx, IFD_H_FAULT, fault, "fault", fault->id,
 			IFD_WHY("a HWPT allocated outside this library still delivers faults to it (the queue's descriptor is closed); free the HWPT first"));
-	return ret < 0 ? ret : ifd_handle_release(fault->ctx, IFD_H_FAULT, fault);
 }
 
 uint32_t

@@ -59,15 +59,14 @@ rte_iommufd_ioas_import(struct rte_iommufd *ctx, uint32_t id, struct rte_iommufd
 int
 rte_iommufd_ioas_free(struct rte_iommufd_ioas *ioas)
 {
-	int ret;
-
 	if (ioas == NULL)
 		return 0;
 	/* The handle's reference keeps the context (and its fd) until here;
 	 * an imported IOAS stays with its creator. */
-	ret = ioas->imported ? 0 : ifd_destroy(ioas->ctx, "ioas", ioas->id,
+	if (ioas->imported)
+		return ifd_handle_release(ioas->ctx, IFD_H_IOAS, ioas);
+	return ifd_handle_destroy(ioas->ctx, IFD_H_IOAS, ioas, "ioas", ioas->id,
 			IFD_WHY("devices or page tables still use it; detach and free them first"));
-	return ret < 0 ? ret : ifd_handle_release(ioas->ctx, IFD_H_IOAS, ioas);
 }
 
 uint32_t

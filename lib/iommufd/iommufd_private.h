@@ -107,6 +107,16 @@ int ifd_destroy_id(struct rte_iommufd *ctx, uint32_t id);
 })
 
 /*
+ * The end of @handle of @kind: ifd_destroy() of its object @id, then
+ * ifd_handle_release() (0) if the kernel destroyed it; else the negative
+ * errno and the handle stays valid.
+ */
+#define ifd_handle_destroy(ctx, kind, handle, what, id, busy) __extension__ ({ \
+	int ifd_err_ = ifd_destroy(ctx, what, id, busy); \
+	ifd_err_ < 0 ? ifd_err_ : ifd_handle_release(ctx, kind, handle); \
+})
+
+/*
  * Messages. Each one is declared where it is printed (ifd_messages.h): the
  * macros below record their format, IFD_WHY() the reasons, for
  * doc/guides/messages.rst. Call the macros, not the functions after them.
