@@ -46,7 +46,7 @@ for line in open(sys.argv[1]):
 	from=$log ;;
 esac
 grep -q '^# DATA' "$from" || { echo "gen-mem-scale: no '# DATA' lines in the benchmark's output" >&2; exit 1; }
-grep -q '^RATIO' "$from" || echo "gen-mem-scale: no RATIO lines (a run cut short): ratios computed from the DATA lines" >&2
+grep -q -e '^RATIO' -e '^# RATIO' "$from" || echo "gen-mem-scale: no RATIO lines (a run cut short): ratios computed from the DATA lines" >&2
 # The kept copy: without the children's EAL chatter ("#   ...").
 if [ "$from" != "$out" ]; then
 	{

@@ -34,8 +34,9 @@ def parse(path):
                     k, _, v = kv.partition("=")
                     ph, _, metric = k.partition("_")
                     data.setdefault((size, mode, ph), {}).setdefault(metric, []).append(float(v))
-            elif line.startswith("RATIO"):
-                ratios.append(line)
+            elif line.startswith(("RATIO", "# RATIO")):
+                # TAP comments in the benchmark's output; plain in older logs.
+                ratios.append(line[2:] if line.startswith("#") else line)
             elif line.startswith("# sizes"):
                 header = line[2:]
     if not data:

@@ -30,7 +30,7 @@
  * the spread).
  *
  * Lines: "# DATA ..." per child (the doc generator reads them), a table,
- * "RATIO ..." lines. Needs the guest's hugepages to hold the largest size
+ * "# RATIO ..." lines (TAP comments). Needs the guest's hugepages to hold the largest size
  * plus ~64 pages (run-vm.sh --hugepages), the adapter preloaded.
  *
  *   run-vm.sh --mem 10240 --hugepages 4160 --env LD_PRELOAD=<adapter> --
@@ -372,7 +372,7 @@ ratio(unsigned int si, unsigned int mb, unsigned int ph, unsigned int k, unsigne
 	fd = median(v[si][ph][a][k], repeat);
 	t1 = median(v[si][ph][b][k], repeat);
 	if (n == 0) {
-		printf("RATIO%s size=%uMiB %s_%s n/a (%s %.3f)\n", b == 1 ? "" : "_FILE", mb,
+		printf("# RATIO%s size=%uMiB %s_%s n/a (%s %.3f)\n", b == 1 ? "" : "_FILE", mb,
 		       ph_names[ph], met_names[k], modes[b], t1);
 		return;
 	}
@@ -387,7 +387,7 @@ ratio(unsigned int si, unsigned int mb, unsigned int ph, unsigned int k, unsigne
 	}
 	if (k != M_REQS && lo <= 1.0 && hi >= 1.0)
 		verdict = "; 1 inside the spread: no difference measured";
-	printf("RATIO%s size=%uMiB %s_%s %.3f [%.3f..%.3f] (%s %.3f, %s %.3f, medians of %u%s%s)\n",
+	printf("# RATIO%s size=%uMiB %s_%s %.3f [%.3f..%.3f] (%s %.3f, %s %.3f, medians of %u%s%s)\n",
 	       b == 1 ? "" : "_FILE", mb, ph_names[ph], met_names[k], med, lo, hi, modes[a], fd,
 	       modes[b], t1, n, verdict, tgt);
 }
