@@ -227,6 +227,45 @@ __rte_iommufd_experimental
 unsigned int rte_iommufd_space_attachments(const struct rte_iommufd_space *space);
 
 /**
+ * Callback of rte_iommufd_space_foreach().
+ *
+ * @param dev
+ *   The device of one attachment.
+ * @param pasid
+ *   Its PASID, RTE_IOMMUFD_NO_PASID for the RID.
+ * @param arg
+ *   The argument given to rte_iommufd_space_foreach().
+ * @return
+ *   0 to continue the walk; any other value stops it and is returned by
+ *   rte_iommufd_space_foreach().
+ */
+typedef int (*rte_iommufd_space_att_cb)(const struct rte_iommufd_device *dev, uint32_t pasid,
+		void *arg);
+
+/**
+ * @warning
+ * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
+ *
+ * Walk the attachments (RIDs and PASIDs) of a space, newest first. The
+ * callback runs under the lock of the space's context: it must not call
+ * the space functions of that context. A device closed since its attach
+ * is no longer listed (rte_iommufd_device_close() drops its attachments).
+ *
+ * @param space
+ *   The space.
+ * @param cb
+ *   Called once per attachment.
+ * @param arg
+ *   Passed to @p cb.
+ * @return
+ *   0 when every attachment was visited, the callback's non-zero value
+ *   when it stopped the walk, -EINVAL for a NULL space or callback.
+ */
+__rte_iommufd_experimental
+int rte_iommufd_space_foreach(struct rte_iommufd_space *space, rte_iommufd_space_att_cb cb,
+		void *arg);
+
+/**
  * @warning
  * @b EXPERIMENTAL: this API may change, or be removed, without prior notice.
  *

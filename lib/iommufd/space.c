@@ -154,6 +154,21 @@ rte_iommufd_space_hwpts(const struct rte_iommufd_space *sp)
 	return space_count(sp, true);
 }
 
+int
+rte_iommufd_space_foreach(struct rte_iommufd_space *sp, rte_iommufd_space_att_cb cb, void *arg)
+{
+	const struct space_att *a;
+	int ret = 0;
+
+	if (sp == NULL || cb == NULL)
+		return ifd_fail(-EINVAL, IFD_WHY("NULL argument"), "address space walk");
+	pthread_mutex_lock(&sp->ctx->space_lock);
+	for (a = sp->atts; a != NULL && ret == 0; a = a->next)
+		ret = cb(a->dev, a->pasid, arg);
+	pthread_mutex_unlock(&sp->ctx->space_lock);
+	return ret;
+}
+
 /* The record of (dev, pasid) in @sp, or NULL; *prevp for unlinking. */
 static struct space_att *
 att_find(struct rte_iommufd_space *sp, const struct rte_iommufd_device *dev, uint32_t pasid,

@@ -652,12 +652,26 @@ close_releases_everything(void)
 	return TEST_SUCCESS;
 }
 
+/* rte_iommufd_space_foreach() callback: count the RIDs of the two NICs, stop after w->stop. */
+struct walk { const struct rte_iommufd_device *a, *b; unsigned int rids, stop; };
+
+static int
+walk_rids(const struct rte_iommufd_device *d, uint32_t pasid, void *arg)
+{
+	struct walk *w = arg;
+
+	if (pasid == RTE_IOMMUFD_NO_PASID && (d == w->a || d == w->b))
+		w->rids++;
+	return w->rids == w->stop ? 7 : 0;
+}
+
 static int
 space_shares_hwpts(void)
 {
 	struct rte_iommufd_space *sp = NULL;
 	uint32_t h1 = 0, h2 = 0;
 	struct rte_iommufd_device *d2;
+	struct walk w;
 
 	TEST_ASSERT_SUCCESS(rte_iommufd_device_open(ctx, bdf2, NULL, &nic2), "%s",
 			    rte_iommufd_last_error());
@@ -672,6 +686,13 @@ space_shares_hwpts(void)
 	TEST_ASSERT_EQUAL(h1, h2, "shared HWPT");
 	TEST_ASSERT_EQUAL(rte_iommufd_space_hwpts(sp), 1, "one HWPT");
 	TEST_ASSERT_EQUAL(rte_iommufd_space_attachments(sp), 2, "two RIDs");
+	w = (struct walk){ .a = dev, .b = d2 };
+	TEST_ASSERT_SUCCESS(rte_iommufd_space_foreach(sp, walk_rids, &w), "walk");
+	TEST_ASSERT_EQUAL(w.rids, 2, "the walk visits both RIDs");
+	w = (struct walk){ .a = dev, .b = d2, .stop = 1 };
+	TEST_ASSERT_EQUAL(rte_iommufd_space_foreach(sp, walk_rids, &w), 7, "stopped");
+	TEST_ASSERT_EQUAL(w.rids, 1, "after the first");
+	TEST_ASSERT_EQUAL(rte_iommufd_space_foreach(sp, NULL, &w), -EINVAL, "no callback");
 	TEST_ASSERT_EQUAL(rte_iommufd_device_attached_hwpt(d2), h1, "RID tracked");
 	/* Attaching again is a no-op; PASIDs are refused on e1000e. */
 	TEST_ASSERT_SUCCESS(rte_iommufd_space_attach(sp, dev, RTE_IOMMUFD_NO_PASID, &h2), "again");

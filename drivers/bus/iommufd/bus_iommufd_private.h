@@ -154,7 +154,6 @@ struct ifb_device {
 	int fd;				/* VFIO cdev fd */
 	unsigned int refs;		/* setup_device calls not yet released */
 	uint32_t pt_id;			/* page table attached to the RID */
-	uint64_t serial;		/* unique in the process (names are reused) */
 	bool pasid_pt;			/* allocated for PASID use (ALLOC_PASID) */
 };
 
@@ -174,7 +173,6 @@ struct ifb_state {
 	struct rte_iommufd *ctx;
 	struct ifb_container conts[IFB_MAX_CONTAINERS];	/* [0]: default */
 	struct ifb_device_list devices;
-	uint64_t device_serial;		/* last ifb_device.serial given */
 	/* Statistics of DPDK memory mappings (default container). */
 	uint64_t memseg_bytes;		/* bytes of DPDK memory mapped */
 	uint64_t map_calls;		/* IOMMU_IOAS_MAP calls made */

@@ -454,7 +454,6 @@ ifb_device_attach(struct ifb_container *cont, const char *addr, const char *sysf
 	cont->had_device = true;
 	cont->nb_devices++;
 	idev->refs = 1;
-	idev->serial = ++ifb.device_serial;
 	TAILQ_INSERT_TAIL(&ifb.devices, idev, next);
 	*devp = idev;
 	IFB_LOG(DEBUG, "%s: VFIO cdev fd %d, iommufd dev %u, page table %u%s", addr, idev->fd,

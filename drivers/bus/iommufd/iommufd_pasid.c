@@ -13,9 +13,11 @@
  *
  * The ownership rule of lib/iommufd's PASID bindings holds here too: a
  * PASID goes back to the namespace only when no device of this process
- * has it attached.
+ * has it attached. The attachments are the ones lib/iommufd's address
+ * spaces (the containers) record; a released device takes its own along.
  *
- * Lock order: pasid_lock, then EAL's memory locks (memzone), then ifb.lock.
+ * Lock order: pasid_lock, then EAL's memory locks (memzone), then ifb.lock,
+ * then the spaces' lock (lib/iommufd).
  */
 
 #include <errno.h>
@@ -34,17 +36,9 @@
 
 #define PASID_MZ_NAME "bus_iommufd_pasid"
 
-struct pasid_attachment {
-	char dev[16];
-	uint64_t serial;	/* of the ifb_device it was made on */
-	uint32_t pasid;
-};
-
 static pthread_mutex_t pasid_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rte_pasid_space *pasid_space;
 static unsigned int pasid_owner;
-static struct pasid_attachment *atts;
-static unsigned int nb_atts, max_atts;
 
 static int
 fail(int err)
@@ -138,36 +132,59 @@ space_get(void)
 	return 0;
 }
 
-/*
- * Forget the attachments of devices released since (their PASIDs went
- * with the device); pasid_lock held.
- */
-static void
-atts_prune(void)
-{
-	struct ifb_device *idev;
-	unsigned int i = 0;
+/* A walk over the PASID attachments that lib/iommufd's spaces record. */
+struct att_walk {
+	const struct rte_iommufd_device *dev;
+	const char *name;
+	uint32_t pasid;			/* RTE_IOMMUFD_NO_PASID: any PASID */
+	struct rte_tel_data *list;	/* NULL, or gets "<device>:<PASID>" */
+	unsigned int n;
+	char first[64];			/* the device of the first one found */
+};
 
-	pthread_mutex_lock(&ifb.lock);
-	while (i < nb_atts) {
-		idev = ifb_device_find(atts[i].dev);
-		if (idev == NULL || idev->serial != atts[i].serial)
-			atts[i] = atts[--nb_atts];
-		else
-			i++;
+static int
+att_count(const struct rte_iommufd_device *dev, uint32_t pasid, void *arg)
+{
+	struct att_walk *w = arg;
+	char entry[48];
+
+	if (dev != w->dev || pasid == RTE_IOMMUFD_NO_PASID ||
+	    (w->pasid != RTE_IOMMUFD_NO_PASID && pasid != w->pasid))
+		return 0;
+	if (w->list != NULL) {
+		snprintf(entry, sizeof(entry), "%s:%u", w->name, pasid);
+		rte_tel_data_add_array_string(w->list, entry);
 	}
-	pthread_mutex_unlock(&ifb.lock);
+	if (w->n++ == 0)
+		snprintf(w->first, sizeof(w->first), "%s", w->name);
+	return 0;
 }
 
-static struct pasid_attachment *
-att_find(const char *dev, uint32_t pasid)
+/*
+ * The PASID attachments of the devices of this process (@p addr, or every
+ * device for NULL) to @p pasid (RTE_IOMMUFD_NO_PASID: any), listed into
+ * @p list unless NULL; @p first (unless NULL) gets the first one's device. Released devices have none: closing a device drops
+ * its attachments from the spaces. Takes ifb.lock.
+ */
+static unsigned int
+atts_count(const char *addr, uint32_t pasid, struct rte_tel_data *list, char *first,
+	   size_t first_len)
 {
-	unsigned int i;
+	struct att_walk w = { .pasid = pasid, .list = list };
+	struct ifb_device *idev;
 
-	for (i = 0; i < nb_atts; i++)
-		if (atts[i].pasid == pasid && (dev == NULL || strcmp(atts[i].dev, dev) == 0))
-			return &atts[i];
-	return NULL;
+	pthread_mutex_lock(&ifb.lock);
+	TAILQ_FOREACH(idev, &ifb.devices, next) {
+		if (idev->dev == NULL || (addr != NULL && strcmp(idev->name, addr) != 0))
+			continue;
+		w.dev = idev->dev;
+		w.name = idev->name;
+		rte_iommufd_space_foreach(idev->cont->space, att_count, &w);
+	}
+	pthread_mutex_unlock(&ifb.lock);
+	if (first != NULL)
+		snprintf(first, first_len, "%s", w.first);
+	return w.n;
 }
 
 /* The PASID is allocated to this process; pasid_lock held. */
@@ -201,16 +218,18 @@ rte_bus_iommufd_pasid_alloc(uint32_t *pasid)
 int
 rte_bus_iommufd_pasid_free(uint32_t pasid)
 {
+	char dev[64];
+	unsigned int n;
 	int ret;
 
 	pthread_mutex_lock(&pasid_lock);
 	ret = space_get();
 	if (ret == 0 && !pasid_ours(pasid))
 		ret = -ENOENT;
-	atts_prune();
-	if (ret == 0 && att_find(NULL, pasid) != NULL) {
-		IFB_LOG(ERR, "PASID %u is still attached to %s: detach it first", pasid,
-			att_find(NULL, pasid)->dev);
+	n = ret == 0 ? atts_count(NULL, pasid, NULL, dev, sizeof(dev)) : 0;
+	if (n != 0) {
+		IFB_LOG(ERR, "PASID %u is still attached to %s%s: detach it first", pasid, dev,
+			n > 1 ? " and other devices" : "");
 		ret = -EBUSY;
 	}
 	if (ret == 0)
@@ -255,8 +274,6 @@ int
 rte_bus_iommufd_pasid_attach(const char *pci_addr, uint32_t pasid)
 {
 	struct ifb_device *idev = NULL;
-	struct pasid_attachment *a;
-	uint64_t serial = 0;
 	uint32_t pt_id = 0;
 	char addr[16];
 	int ret;
@@ -270,36 +287,17 @@ rte_bus_iommufd_pasid_attach(const char *pci_addr, uint32_t pasid)
 			pasid);
 		ret = -ENOENT;
 	}
-	atts_prune();
-	if (ret == 0 && att_find(addr, pasid) != NULL)
+	if (ret == 0 && atts_count(addr, pasid, NULL, NULL, 0) != 0)
 		ret = -EEXIST;
-	if (ret == 0 && nb_atts == max_atts) {
-		unsigned int n = max_atts != 0 ? 2 * max_atts : 8;
-
-		a = realloc(atts, n * sizeof(*atts));
-		if (a == NULL) {
-			ret = -ENOMEM;
-		} else {
-			atts = a;
-			max_atts = n;
-		}
-	}
 	if (ret == 0) {
 		pthread_mutex_lock(&ifb.lock);
 		ret = pasid_target(addr, &idev);
-		if (ret == 0) {
-			serial = idev->serial;
+		if (ret == 0)
 			ret = rte_iommufd_space_attach(idev->cont->space, idev->dev, pasid, &pt_id);
-		}
 		pthread_mutex_unlock(&ifb.lock);
 	}
-	if (ret == 0) {
-		a = &atts[nb_atts++];
-		memcpy(a->dev, addr, sizeof(a->dev));
-		a->serial = serial;
-		a->pasid = pasid;
+	if (ret == 0)
 		IFB_LOG(DEBUG, "%s: PASID %u attached to page table %u", addr, pasid, pt_id);
-	}
 	pthread_mutex_unlock(&pasid_lock);
 	return ret < 0 ? fail(ret) : 0;
 }
@@ -308,26 +306,20 @@ int
 rte_bus_iommufd_pasid_detach(const char *pci_addr, uint32_t pasid)
 {
 	struct ifb_device *idev = NULL;
-	struct pasid_attachment *a;
 	char addr[16];
 	int ret;
 
 	if (pci_addr == NULL || rte_iommufd_pci_addr_parse(pci_addr, addr, sizeof(addr)) < 0)
 		return fail(-EINVAL);
 	pthread_mutex_lock(&pasid_lock);
-	a = att_find(addr, pasid);
-	if (a == NULL) {
-		pthread_mutex_unlock(&pasid_lock);
-		return fail(-ENOENT);
+	ret = atts_count(addr, pasid, NULL, NULL, 0) != 0 ? 0 : -ENOENT;
+	if (ret == 0) {
+		pthread_mutex_lock(&ifb.lock);
+		ret = pasid_target(addr, &idev);
+		if (ret == 0)
+			ret = rte_iommufd_space_detach(idev->cont->space, idev->dev, pasid);
+		pthread_mutex_unlock(&ifb.lock);
 	}
-	pthread_mutex_lock(&ifb.lock);
-	ret = pasid_target(addr, &idev);
-	if (ret == 0)
-		ret = rte_iommufd_space_detach(idev->cont->space, idev->dev, pasid);
-	pthread_mutex_unlock(&ifb.lock);
-	/* A device gone (released) has no PASID attached any more. */
-	if (ret == 0 || ret == -ENODEV)
-		*a = atts[--nb_atts];
 	pthread_mutex_unlock(&pasid_lock);
 	return ret < 0 ? fail(ret) : 0;
 }
@@ -393,7 +385,7 @@ int
 ifb_pasid_telemetry(struct rte_tel_data *d)
 {
 	struct rte_tel_data *list;
-	unsigned int i;
+	unsigned int n;
 
 	rte_tel_data_start_dict(d);
 	list = rte_tel_data_alloc();
@@ -401,15 +393,9 @@ ifb_pasid_telemetry(struct rte_tel_data *d)
 		return -ENOMEM;
 	rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
 	pthread_mutex_lock(&pasid_lock);
-	atts_prune();
-	for (i = 0; i < nb_atts; i++) {
-		char entry[48];
-
-		snprintf(entry, sizeof(entry), "%s:%u", atts[i].dev, atts[i].pasid);
-		rte_tel_data_add_array_string(list, entry);
-	}
+	n = atts_count(NULL, RTE_IOMMUFD_NO_PASID, list, NULL, 0);
 	rte_tel_data_add_dict_int(d, "namespace", pasid_space != NULL);
-	rte_tel_data_add_dict_int(d, "attached", (int)nb_atts);
+	rte_tel_data_add_dict_int(d, "attached", (int)n);
 	pthread_mutex_unlock(&pasid_lock);
 	rte_tel_data_add_dict_container(d, "attachments", list, 0);
 	return 0;
