@@ -227,7 +227,20 @@ main(int argc, char **argv)
 			goto teardown;
 		}
 		w->attached = true;
+		/*
+		 * The ownership rule: an attached PASID is neither freed (it
+		 * could be handed out while the device still uses it) nor
+		 * attached twice. Shown on the first worker's PASID.
+		 */
+		if (lcore == rte_get_next_lcore(-1, 1, 0) &&
+		    (rte_bus_iommufd_pasid_free(w->pasid) != -EBUSY ||
+		     rte_bus_iommufd_pasid_attach(dev_caps.name, w->pasid) != -EEXIST)) {
+			fprintf(stderr, "pasid_sva: PASID %" PRIu32 ": an attached PASID was freed or attached again\n",
+				w->pasid);
+			goto teardown;
+		}
 	}
+	printf("pasid_sva: an attached PASID is not freed (EBUSY) nor attached twice (EEXIST)\n");
 
 	RTE_LCORE_FOREACH_WORKER(lcore)
 		rte_eal_remote_launch(worker_main, NULL, lcore);
