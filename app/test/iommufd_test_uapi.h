@@ -296,12 +296,7 @@ struct ifd_iommu_viommu_event_selftest {
  */
 #ifndef IOMMUFD_UAPI_NO_LAYOUT_CHECKS
 
-#define IOMMUFD_UAPI_SIZE(s, n) \
-	_Static_assert(sizeof(struct s) == (n), "size of struct " #s)
-#define IOMMUFD_UAPI_OFFSET(s, f, n) \
-	_Static_assert(offsetof(struct s, f) == (n), "offset of " #s "." #f)
-#define IOMMUFD_UAPI_VALUE(m, v) \
-	_Static_assert((m) == (v), "value of " #m)
+/* IOMMUFD_UAPI_SIZE/_OFFSET/_VALUE: lib/iommufd/iommufd_uapi_layout.h. */
 
 IOMMUFD_UAPI_SIZE(ifd_iommu_test_cmd, 72);
 IOMMUFD_UAPI_OFFSET(ifd_iommu_test_cmd, size, 0);
@@ -433,10 +428,6 @@ IOMMUFD_UAPI_VALUE(IFD_IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST_INVALID, 0xdadbeef)
 IOMMUFD_UAPI_VALUE(IFD_IOMMU_VEVENTQ_TYPE_SELFTEST, 0xbeefbeef);
 IOMMUFD_UAPI_VALUE(IFD_IOMMU_HW_QUEUE_TYPE_SELFTEST, 0xdeadbeef);
 IOMMUFD_UAPI_VALUE(IFD_IOMMU_TEST_HW_QUEUE_MAX, 0x2);
-
-#undef IOMMUFD_UAPI_SIZE
-#undef IOMMUFD_UAPI_OFFSET
-#undef IOMMUFD_UAPI_VALUE
 
 #endif /* IOMMUFD_UAPI_NO_LAYOUT_CHECKS */
 

@@ -14,6 +14,7 @@
 #ifndef _IOMMUFD_UAPI_LAYOUT_H_
 #define _IOMMUFD_UAPI_LAYOUT_H_
 
+/* Also used by the self-test header's checks (app/test/iommufd_test_uapi.h). */
 #define IOMMUFD_UAPI_SIZE(s, n) \
 	_Static_assert(sizeof(struct s) == (n), "size of struct " #s)
 #define IOMMUFD_UAPI_OFFSET(s, f, n) \
@@ -338,9 +339,5 @@ IOMMUFD_UAPI_VALUE(IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT, 0x3b77);
 IOMMUFD_UAPI_VALUE(IFD_VFIO_DEVICE_DETACH_PASID, 0x1);
 IOMMUFD_UAPI_VALUE(IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT, 0x3b78);
 IOMMUFD_UAPI_VALUE(IFD_VFIO_DEVICE_FEATURE_DMA_BUF, 0xb);
-
-#undef IOMMUFD_UAPI_SIZE
-#undef IOMMUFD_UAPI_OFFSET
-#undef IOMMUFD_UAPI_VALUE
 
 #endif /* _IOMMUFD_UAPI_LAYOUT_H_ */
